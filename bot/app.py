@@ -1,0 +1,82 @@
+"""The app factory: Bolt app, Web API client, and the HTTP server around them."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+import handlers
+from bot.services import Services
+
+log = logging.getLogger("consult_bot")
+EVENTS_PATH = "/slack/events"
+
+
+def make_web_client(services: Services) -> WebClient:
+    """Every Web API call goes to SLACK_API_URL; 429s and 5xx are retried by slack-sdk."""
+    return WebClient(
+        token=services.settings.bot_token(),
+        base_url=services.settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
+    settings = services.settings
+    socket_mode = settings.socket_mode
+    app = App(
+        client=client or make_web_client(services),
+        # Socket Mode requests come over an authenticated socket, not signed HTTP.
+        signing_secret=None if socket_mode else settings.signing_secret(),
+        request_verification_enabled=not socket_mode,
+        token_verification_enabled=False,
+        # Ack goes back as soon as the listener calls ack(); slow work continues in the pool.
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
+        raise_error_for_unhandled_request=False,
+        ignoring_self_events_enabled=True,
+    )
+    handlers.register(app, services)
+    return app
+
+
+def create_web_app(bolt_app: App, services: Services) -> Starlette:
+    """`POST /slack/events` and `GET /healthz`; Bolt's dispatch runs off the event loop."""
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(_request: Request) -> Response:
+        ready = await run_in_threadpool(services.db.ping)
+        return JSONResponse(
+            {"ok": ready, "database": "reachable" if ready else "unreachable"},
+            status_code=200 if ready else 503,
+        )
+
+    return Starlette(
+        routes=[
+            Route(EVENTS_PATH, slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )

@@ -1,0 +1,159 @@
+"""`consult-bot`: run the bot, try it in a demo, manage partners and recommendations, export."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.domain.errors import CsvRowError, DomainError
+from bot.services import Services, build_services
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Migrations run before every command; their chatter belongs in debug output only.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        print(f"consult-bot: {exc}", file=sys.stderr)
+        return 2
+    except CsvRowError as exc:
+        print(f"consult-bot: {args.file}: {exc.message.rstrip('.')}. Nothing was imported.", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(f"consult-bot: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="consult-bot", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="start the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)"
+    )
+    run.set_defaults(handler=_run)
+
+    demo = commands.add_parser("demo", help="play a sample consortium through the real bot, no Slack needed")
+    demo.add_argument("--out", type=Path, default=Path("demo-output"), help="folder for the demo's files")
+    demo.set_defaults(handler=_demo)
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply every migration").set_defaults(handler=_db_upgrade)
+
+    partners = commands.add_parser("partners", help="the consortium's partners")
+    partner_commands = partners.add_subparsers(required=True, metavar="ACTION")
+    partners_import = partner_commands.add_parser("import", help="upsert partners from a CSV file")
+    partners_import.add_argument("file", type=Path)
+    partners_import.set_defaults(handler=_partners_import)
+    partner_commands.add_parser("list", help="print the partners").set_defaults(handler=_partners_list)
+
+    recs = commands.add_parser("recs", help="recommendations")
+    rec_commands = recs.add_subparsers(required=True, metavar="ACTION")
+    recs_import = rec_commands.add_parser("import", help="import an earlier set of recommendations from CSV")
+    recs_import.add_argument("file", type=Path)
+    recs_import.set_defaults(handler=_recs_import)
+
+    export = commands.add_parser("export", help="export everything for the final report")
+    export.add_argument("--format", choices=("json", "csv"), required=True)
+    export.add_argument("--out", type=Path, required=True, help="a file for json, a folder for csv")
+    export.set_defaults(handler=_export)
+    return parser
+
+
+def _services() -> Services:
+    settings = load_settings()
+    services = build_services(settings)
+    services.db.upgrade()
+    return services
+
+
+def _run(_args: argparse.Namespace) -> int:
+    from bot.runner import run_bot
+
+    settings = load_settings()
+    _check_run_settings(settings)
+    services = build_services(settings)
+    services.db.upgrade()
+    run_bot(services)
+    return 0
+
+
+def _check_run_settings(settings: Settings) -> None:
+    settings.bot_token()
+    if settings.socket_mode:
+        settings.app_token()
+    else:
+        settings.signing_secret()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(args.out)
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    services = _services()
+    print(f"database is up to date ({_safe_url(services.settings.database_url)})")
+    return 0
+
+
+def _partners_import(args: argparse.Namespace) -> int:
+    summary = _services().partners.import_csv(args.file)
+    print(f"{summary.created} partners added, {summary.updated} updated, {summary.unchanged} unchanged")
+    return 0
+
+
+def _partners_list(_args: argparse.Namespace) -> int:
+    partners = _services().partners.all()
+    if not partners:
+        print("no partners yet: add them with `consult-bot partners import FILE.csv`")
+        return 0
+    rows = [("slack_user_id", "name", "organisation", "region", "country", "role")]
+    rows += [(p.slack_user_id, p.name, p.organisation, p.region, p.country, p.role.value) for p in partners]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _recs_import(args: argparse.Namespace) -> int:
+    imported = _services().recommendations.import_csv(args.file)
+    if imported:
+        print(f"{len(imported)} recommendations imported as {imported[0].ref} to {imported[-1].ref}")
+    else:
+        print("the file has no recommendations; nothing imported")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    services = _services()
+    if args.format == "json":
+        services.export.write_json(args.out)
+        print(f"wrote {args.out}")
+    else:
+        files = services.export.write_csv(args.out)
+        print(f"wrote {len(files)} files to {args.out}: " + ", ".join(f.name for f in files))
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Listeners for Slack actions; each module has `register(app, services)`."""

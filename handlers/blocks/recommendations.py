@@ -1,0 +1,202 @@
+"""Views of recommendations: the proposal modal, the announcement, the `/recs` list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.recommendations import (
+    RATIONALE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Level,
+    Page,
+    RecommendationView,
+    Status,
+)
+from handlers.blocks.common import (
+    Block,
+    button,
+    context,
+    divider,
+    escape,
+    fallback,
+    header,
+    plain,
+    quoted,
+    section,
+)
+from handlers.ids import Action, Callback, ProposalField
+
+STATUS_ICONS = {
+    Status.DRAFT: ":memo:",
+    Status.IN_CONSULTATION: ":speech_balloon:",
+    Status.REVISED: ":pencil2:",
+    Status.ENDORSED: ":white_check_mark:",
+    Status.ADOPTED: ":trophy:",
+    Status.WITHDRAWN: ":no_entry_sign:",
+    Status.IMPORTED: ":books:",
+}
+
+
+def proposal_modal(*, title: str, private_metadata: str) -> dict[str, Any]:
+    def text_input(
+        block: ProposalField,
+        label: str,
+        max_length: int,
+        *,
+        multiline: bool,
+        optional: bool,
+        hint: str,
+        initial: str = "",
+    ) -> Block:
+        element: dict[str, Any] = {
+            "type": "plain_text_input",
+            "action_id": block.value,
+            "multiline": multiline,
+            "max_length": max_length,
+        }
+        if initial:
+            element["initial_value"] = initial[:max_length]
+        return {
+            "type": "input",
+            "block_id": block.value,
+            "label": plain(label),
+            "element": element,
+            "optional": optional,
+            "hint": plain(hint),
+        }
+
+    level_options = [{"text": plain(level.label), "value": level.value} for level in Level]
+    return {
+        "type": "modal",
+        "callback_id": Callback.PROPOSAL.value,
+        "private_metadata": private_metadata,
+        "title": plain("Propose a recommendation", 24),
+        "submit": plain("Propose"),
+        "close": plain("Cancel"),
+        "blocks": [
+            section(
+                "Your proposal is saved as a *draft* with a reference (R1, R2, ...) "
+                "that partners can discuss."
+            ),
+            text_input(
+                ProposalField.TITLE,
+                "Title",
+                TITLE_MAX,
+                multiline=False,
+                optional=False,
+                hint="One line that says what should change.",
+                initial=title,
+            ),
+            text_input(
+                ProposalField.TEXT,
+                "Recommendation",
+                TEXT_MAX,
+                multiline=True,
+                optional=False,
+                hint="What should be done, by whom.",
+            ),
+            text_input(
+                ProposalField.RATIONALE,
+                "Rationale",
+                RATIONALE_MAX,
+                multiline=True,
+                optional=True,
+                hint="Why: the evidence or good practice behind it.",
+            ),
+            text_input(
+                ProposalField.THEMES,
+                "Themes",
+                500,
+                multiline=False,
+                optional=True,
+                hint="Separated by commas, e.g. internationalisation, R&D collaboration",
+            ),
+            {
+                "type": "input",
+                "block_id": ProposalField.LEVEL.value,
+                "label": plain("Policy level"),
+                "element": {
+                    "type": "static_select",
+                    "action_id": ProposalField.LEVEL.value,
+                    "placeholder": plain("Choose a level"),
+                    "options": level_options,
+                },
+            },
+        ],
+    }
+
+
+def _proposer(rec: RecommendationView) -> str:
+    if rec.proposer_organisation is None:
+        return f"from _{escape(rec.origin or 'an earlier set')}_"
+    who = f"<@{rec.proposer_slack_id}>" if rec.proposer_slack_id else escape(rec.proposer_name or "")
+    region = escape(rec.proposer_region or "")
+    return f"{who}, {escape(rec.proposer_organisation)} ({region}, {rec.proposer_country})"
+
+
+def _facts(rec: RecommendationView) -> str:
+    parts = [
+        f"{STATUS_ICONS[rec.status]} {rec.status.value}",
+        f"{rec.level.label} level",
+        f"version {rec.version}",
+    ]
+    if rec.themes:
+        parts.append("themes: " + ", ".join(escape(t) for t in rec.themes))
+    return " · ".join(parts)
+
+
+def announcement(rec: RecommendationView) -> tuple[str, list[Block]]:
+    """The channel message that confirms a new proposal."""
+    blocks: list[Block] = [
+        header(f"{rec.ref} · {rec.title}"),
+        section(quoted(rec.text, 2900)),
+    ]
+    if rec.rationale:
+        blocks.append(section("*Rationale*\n" + quoted(rec.rationale, 2800)))
+    blocks.append(context(f"Proposed by {_proposer(rec)}", _facts(rec)))
+    return fallback(f"New proposal {rec.ref}: {rec.title}"), blocks
+
+
+def detail(rec: RecommendationView) -> tuple[str, list[Block]]:
+    blocks: list[Block] = [header(f"{rec.ref} · {rec.title}"), section(quoted(rec.text, 2900))]
+    if rec.rationale:
+        blocks.append(section("*Rationale*\n" + quoted(rec.rationale, 2800)))
+    origin = "proposed by " + _proposer(rec) if rec.proposer_organisation else _proposer(rec)
+    blocks.append(context(origin, _facts(rec)))
+    return fallback(f"{rec.ref}: {rec.title}"), blocks
+
+
+def recommendation_list(page: Page) -> tuple[str, list[Block]]:
+    """One page of `/recs`: at most 2 blocks per item plus 4, far under the 50-block cap."""
+    if page.total == 0:
+        return "No recommendations yet", [
+            section(
+                "No recommendations yet. Propose the first one with `/propose`, or ask your coordinator to "
+                "import an earlier set with `consult-bot recs import`."
+            )
+        ]
+    blocks: list[Block] = [header(f"Recommendations ({page.total})")]
+    for rec in page.items:
+        by = (
+            escape(rec.proposer_organisation)
+            if rec.proposer_organisation
+            else f"_{escape(rec.origin or '')}_"
+        )
+        blocks.append(
+            section(
+                f"*{rec.ref}* · {quoted(rec.title, 600)}\n"
+                f"{STATUS_ICONS[rec.status]} {rec.status.value} · {by}",
+                accessory=button("Details", Action.RECS_DETAIL.value, rec.ref),
+            )
+        )
+    blocks.append(divider())
+    nav = []
+    if page.page > 1:
+        nav.append(button("◀ Previous", Action.RECS_PAGE.value, str(page.page - 1)))
+    if page.page < page.pages:
+        nav.append(button("Next ▶", Action.RECS_PAGE.value, str(page.page + 1)))
+    blocks.append(context(f"Page {page.page} of {page.pages} · `/recs R<n>` shows one in full"))
+    if nav:
+        blocks.append({"type": "actions", "elements": nav})
+    return f"Recommendations, page {page.page} of {page.pages}", blocks

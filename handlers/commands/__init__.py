@@ -1,0 +1,1 @@
+"""Listeners for Slack commands; each module has `register(app, services)`."""

@@ -1,0 +1,73 @@
+"""One error handler: domain errors become a clear answer to the person, nothing else leaks."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse, Respond
+from slack_sdk import WebClient
+
+from bot.domain.errors import DomainError, InvalidInput
+from handlers.blocks.common import fallback, section
+from handlers.payloads import channel_id, user_id
+
+log = logging.getLogger("consult_bot.errors")
+_UNEXPECTED = "Sorry, something went wrong on my side and nothing was changed. Please try again in a minute."
+
+
+def register(app: App) -> None:
+    @app.error
+    def answer_error(
+        error: Exception,
+        body: dict[str, Any],
+        response: BoltResponse | None,
+        respond: Respond | None,
+        client: WebClient,
+    ) -> BoltResponse | None:
+        if not isinstance(error, DomainError):
+            log.error(
+                "unhandled error for a %s request", body.get("type") or body.get("command"), exc_info=error
+            )
+        # Not yet acknowledged: the answer goes in the acknowledgement itself.
+        if response is not None:
+            return _as_ack(error, body)
+        _tell_later(error, body, respond, client)
+        return None
+
+
+def _as_ack(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    if isinstance(error, InvalidInput) and body.get("type") == "view_submission":
+        payload: dict[str, Any] = {"response_action": "errors", "errors": error.field_errors}
+    elif body.get("type") == "view_submission":
+        payload = {"response_action": "errors", "errors": _first_block_error(body, error)}
+    elif body.get("type") == "event_callback":
+        return BoltResponse(status=200, body="")
+    else:
+        text = error.message if isinstance(error, DomainError) else _UNEXPECTED
+        payload = {"response_type": "ephemeral", "text": fallback(text), "blocks": [section(fallback(text))]}
+    return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+
+
+def _first_block_error(body: dict[str, Any], error: Exception) -> dict[str, str]:
+    text = error.message if isinstance(error, DomainError) else _UNEXPECTED
+    for block in body.get("view", {}).get("blocks", []):
+        if block.get("type") == "input":
+            return {block["block_id"]: text[:2000]}
+    return {}
+
+
+def _tell_later(error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
+    text = fallback(error.message if isinstance(error, DomainError) else _UNEXPECTED)
+    try:
+        if respond is not None and body.get("response_url"):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+            return
+        user, channel = user_id(body), channel_id(body)
+        if user and channel:
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+        elif user:
+            client.chat_postMessage(channel=user, text=text)
+    except Exception:
+        log.exception("could not tell the user about an error")

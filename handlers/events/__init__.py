@@ -1,0 +1,1 @@
+"""Listeners for Slack events; each module has `register(app, services)`."""

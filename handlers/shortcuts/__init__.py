@@ -1,0 +1,1 @@
+"""Listeners for Slack shortcuts; each module has `register(app, services)`."""

@@ -1,0 +1,1 @@
+"""Listeners for Slack views; each module has `register(app, services)`."""

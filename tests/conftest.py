@@ -1,0 +1,163 @@
+"""Test harness: the real bot on a real port, a local Slack stand-in, SQLite and PostgreSQL.
+
+Every test that touches the database runs once per backend. PostgreSQL comes from
+CONSULT_TEST_POSTGRES_URL (`scripts/test.sh` starts a server and sets it); without it the
+PostgreSQL runs are reported as not run, loudly, and CONSULT_REQUIRE_POSTGRES=1 makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.config import Settings, load_settings
+from bot.localslack import FakeSlack, SlackSender
+from bot.server import BotServer
+from bot.services import Services, build_services
+from storage.db import Database
+from storage.models import Base
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+DEMO_DATA = Path(__file__).resolve().parents[1] / "bot" / "demo_data"
+POSTGRES_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("CONSULT_REQUIRE_POSTGRES") == "1"
+CHANNEL = "C0POLICY"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if POSTGRES_URL:
+        return "databases: SQLite and PostgreSQL (CONSULT_TEST_POSTGRES_URL)"
+    return (
+        "databases: SQLite ONLY. PostgreSQL is NOT tested: set CONSULT_TEST_POSTGRES_URL "
+        "or run scripts/test.sh, which starts a local server."
+    )
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'consult.db'}"
+    elif POSTGRES_URL:
+        url = POSTGRES_URL
+    elif REQUIRE_POSTGRES:
+        pytest.fail(
+            "PostgreSQL is required (CONSULT_REQUIRE_POSTGRES=1) but CONSULT_TEST_POSTGRES_URL is not set"
+        )
+    else:
+        pytest.skip("PostgreSQL NOT TESTED: CONSULT_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
+    db = Database(url)
+    if request.param == "postgresql":
+        if not db.ping():
+            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable; run scripts/postgres-test-db.sh")
+        with db.engine.begin() as connection:
+            # A clean schema per run: the migrations are tested from scratch on PostgreSQL too.
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+def clear(db: Database) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if db.is_sqlite:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            connection.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+
+
+def test_settings(database_url: str, api_url: str, **overrides: object) -> Settings:
+    return load_settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api_url,
+        database_url=database_url,
+        **overrides,
+    )
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack(bot_token=BOT_TOKEN)
+    fake.start()
+    seed_workspace(fake)
+    yield fake
+    fake.stop()
+
+
+def seed_workspace(fake: FakeSlack) -> None:
+    """The demo consortium's people, an outsider, and the consortium's channel."""
+    import csv
+
+    members = []
+    zones = {
+        "AT": ("Europe/Vienna", 3600),
+        "HU": ("Europe/Budapest", 3600),
+        "ES": ("Europe/Madrid", 3600),
+        "IT": ("Europe/Rome", 3600),
+        "PL": ("Europe/Warsaw", 3600),
+        "DE": ("Europe/Berlin", 3600),
+        "FI": ("Europe/Helsinki", 7200),
+        "BE": ("Europe/Brussels", 3600),
+    }
+    with (DEMO_DATA / "partners.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            tz, offset = zones.get(row["country"], ("Europe/Brussels", 3600))
+            fake.add_user(
+                row["slack_user_id"],
+                row["name"].split()[0].lower(),
+                real_name=row["name"],
+                tz=tz,
+                tz_offset=offset,
+            )
+            members.append(row["slack_user_id"])
+    fake.add_user("U0OUTSIDE", "visitor", real_name="Vera Visitor")
+    fake.add_channel(CHANNEL, "policy-recommendations", members=[*members, "U0OUTSIDE"])
+    fake.add_channel("C0NOBOT", "random", members=members, bot_member=False)
+
+
+@pytest.fixture(scope="session")
+def services(database: Database, fake_slack: FakeSlack) -> Services:
+    return build_services(test_settings(database.url, fake_slack.api_url), db=database)
+
+
+@pytest.fixture(scope="session")
+def bot_server(services: Services) -> Iterator[BotServer]:
+    server = BotServer(services)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db(services: Services) -> Services:
+    """A clean database (the schema stays) for one test."""
+    clear(services.db)
+    return services
+
+
+@pytest.fixture
+def consortium(db: Services) -> Services:
+    db.partners.import_csv(DEMO_DATA / "partners.csv")
+    return db
+
+
+@pytest.fixture
+def slack(bot_server: BotServer, fake_slack: FakeSlack, consortium: Services) -> Iterator[SlackSender]:
+    """Signed requests into the running bot, with a registered consortium and a fresh workspace."""
+    fake_slack.reset()
+    yield SlackSender(bot_server.events_url, SIGNING_SECRET, fake_slack)
+    fake_slack.reset()

@@ -1,10 +1,12 @@
-"""`consult-bot run`: Socket Mode or HTTP, in the foreground."""
+"""`consult-bot run`: Socket Mode or HTTP in the foreground, with the scheduler beside it."""
 
 from __future__ import annotations
 
 import logging
 
-from bot.app import create_bolt_app
+from bot.app import create_bolt_app, make_web_client
+from bot.jobs import register_all
+from bot.scheduler import BotScheduler
 from bot.server import BotServer
 from bot.services import Services
 
@@ -13,13 +15,20 @@ log = logging.getLogger("consult_bot")
 
 def run_bot(services: Services) -> None:
     settings = services.settings
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    client = make_web_client(services)
+    scheduler = BotScheduler(settings.timezone)
+    register_all(scheduler, services, client)
+    scheduler.start()
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        log.info("starting in Socket Mode")
-        app = create_bolt_app(services)
-        SocketModeHandler(app, settings.app_token()).start()  # type: ignore[no-untyped-call]
-        return
-    server = BotServer(services, host=settings.host, port=settings.port, log_level="info")
-    log.info("serving Slack requests on %s (health: %s/healthz)", server.events_url, server.url)
-    server.serve_forever()
+            log.info("starting in Socket Mode")
+            app = create_bolt_app(services, client)
+            SocketModeHandler(app, settings.app_token()).start()  # type: ignore[no-untyped-call]
+            return
+        server = BotServer(services, host=settings.host, port=settings.port, client=client, log_level="info")
+        log.info("serving Slack requests on %s (health: %s/healthz)", server.events_url, server.url)
+        server.serve_forever()
+    finally:
+        scheduler.shutdown()

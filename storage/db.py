@@ -39,7 +39,7 @@ class Database:
         config = alembic_config(self.url)
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
 
     def ping(self) -> bool:
         try:

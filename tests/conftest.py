@@ -8,7 +8,8 @@ PostgreSQL runs are reported as not run, loudly, and CONSULT_REQUIRE_POSTGRES=1 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,15 @@ def clear(db: Database) -> None:
             connection.execute(
                 text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             )
+
+
+def eventually(condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Waits for work the bot does after its acknowledgement (it continues in a thread)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(0.01)
 
 
 def test_settings(database_url: str, api_url: str, **overrides: object) -> Settings:

@@ -196,7 +196,7 @@ def recommendation_list(page: Page) -> tuple[str, list[Block]]:
         nav.append(button("◀ Previous", Action.RECS_PAGE.value, str(page.page - 1)))
     if page.page < page.pages:
         nav.append(button("Next ▶", Action.RECS_PAGE.value, str(page.page + 1)))
-    blocks.append(context(f"Page {page.page} of {page.pages} · `/recs R<n>` shows one in full"))
+    blocks.append(context(f"Page {page.page} of {page.pages} · `/recs R3` shows R3 in full"))
     if nav:
         blocks.append({"type": "actions", "elements": nav})
     return f"Recommendations, page {page.page} of {page.pages}", blocks

@@ -48,8 +48,7 @@ def test_long_lists_are_paginated_within_block_kit_limits(
     )
 
     # The fake holds the ephemeral list; clicking Next replaces it with page 2.
-    ephemeral = fake_slack.ephemerals(PARTNER)[-1]
-    slack.click_ephemeral(ephemeral, CHANNEL, PARTNER, "recs_page", value="2")
+    slack.click_ephemeral(CHANNEL, PARTNER, "recs_page", value="2")
     posted = fake_slack.wait_for("response_url", lambda c: "Page 2 of 3" in str(c.params))[0]
     assert posted.params["replace_original"] is True
     assert "Recommendation number 11" in str(posted.params["blocks"])

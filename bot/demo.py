@@ -26,9 +26,14 @@ COORDINATOR = "U0COORD01"
 _TOKEN = "xoxb-demo"
 _SECRET = "demo-signing-secret"
 _TIME_ZONES = {
-    "AT": ("Europe/Vienna", 3600), "HU": ("Europe/Budapest", 3600), "ES": ("Europe/Madrid", 3600),
-    "IT": ("Europe/Rome", 3600), "PL": ("Europe/Warsaw", 3600), "DE": ("Europe/Berlin", 3600),
-    "FI": ("Europe/Helsinki", 7200), "BE": ("Europe/Brussels", 3600),
+    "AT": ("Europe/Vienna", 3600),
+    "HU": ("Europe/Budapest", 3600),
+    "ES": ("Europe/Madrid", 3600),
+    "IT": ("Europe/Rome", 3600),
+    "PL": ("Europe/Warsaw", 3600),
+    "DE": ("Europe/Berlin", 3600),
+    "FI": ("Europe/Helsinki", 7200),
+    "BE": ("Europe/Brussels", 3600),
 }
 WIDTH = 100
 
@@ -112,9 +117,12 @@ def run_demo(out: Path, scenes: list[Scene] | None = None) -> int:
                 scene(stage)
         export = services.export.write_json(out / "export.json")
         _banner("The export")
-        print(f"wrote {out / 'export.json'}: " + json.dumps(
-            {key: len(value) for key, value in export.document.items() if isinstance(value, list)}
-        ))
+        print(
+            f"wrote {out / 'export.json'}: "
+            + json.dumps(
+                {key: len(value) for key, value in export.document.items() if isinstance(value, list)}
+            )
+        )
         services.db.dispose()
     return 0
 

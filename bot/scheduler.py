@@ -25,14 +25,21 @@ Job = Callable[[], None]
 class BotScheduler:
     def __init__(self, timezone: ZoneInfo) -> None:
         self.timezone = timezone
-        self._scheduler = BackgroundScheduler(timezone=timezone, job_defaults={"coalesce": True, "max_instances": 1})
+        self._scheduler = BackgroundScheduler(
+            timezone=timezone, job_defaults={"coalesce": True, "max_instances": 1}
+        )
 
     def every(self, seconds: float, name: str, job: Job, *, start_now: bool = True) -> None:
         """A sweep; the first run is immediate so that work missed while down is done at start."""
         first = datetime.now(self.timezone) + timedelta(seconds=0 if start_now else seconds)
         self._scheduler.add_job(
-            _guarded(name, job), IntervalTrigger(seconds=seconds), id=name, name=name, next_run_time=first,
-            replace_existing=True, misfire_grace_time=None,
+            _guarded(name, job),
+            IntervalTrigger(seconds=seconds),
+            id=name,
+            name=name,
+            next_run_time=first,
+            replace_existing=True,
+            misfire_grace_time=None,
         )
 
     def cron(self, expression: str, name: str, job: Job) -> None:

@@ -9,8 +9,8 @@ PROPOSALS = [
         "U0HU00001",
         {
             "title": "EU-wide programme for collaborative R&D of big and small companies",
-            "text": "Create an EU-wide programme for collaborative R&D projects in which large companies and SMEs "
-            "work together, similar to CORNET, open to cluster organisations as applicants.",
+            "text": "Create an EU-wide programme for collaborative R&D projects in which large companies "
+            "and SMEs work together, similar to CORNET, open to cluster organisations as applicants.",
             "rationale": "Cluster SMEs rarely enter Horizon Europe consortia alone; CORNET shows that "
             "collective research for SMEs works.",
             "themes": "R&D collaboration, SMEs",
@@ -21,9 +21,10 @@ PROPOSALS = [
         "U0ES00001",
         {
             "title": "Meeting places for cluster managers",
-            "text": "Fund regular meeting places and interaction spaces where cluster managers from different "
-            "regions exchange practice and start joint projects.",
-            "rationale": "Most interregional cooperation starts from personal contacts between cluster managers.",
+            "text": "Fund regular meeting places and interaction spaces where cluster managers from "
+            "different regions exchange practice and start joint projects.",
+            "rationale": "Most interregional cooperation starts from personal contacts between "
+            "cluster managers.",
             "themes": "cluster management, interregional cooperation",
             "level": "eu",
         },
@@ -32,8 +33,8 @@ PROPOSALS = [
         "U0DE00001",
         {
             "title": "Differentiate support for the models of clustering",
-            "text": "Differentiate funding and funding rules for the various models and approaches of clustering "
-            "in Europe instead of one template for all.",
+            "text": "Differentiate funding and funding rules for the various models and approaches of "
+            "clustering in Europe instead of one template for all.",
             "rationale": "Top-down and bottom-up clusters need different support at different stages.",
             "themes": "cluster policy, funding",
             "level": "national",
@@ -47,8 +48,10 @@ def register_consortium(stage: Stage) -> None:
     summary = stage.services.partners.import_csv(DEMO_DATA / "partners.csv")
     stage.say(f"consult-bot partners import partners.csv  →  {summary.created} partners added")
     for partner in stage.services.partners.all():
-        print(f"    {partner.name:<20} {partner.organisation:<40} {partner.region}, {partner.country}"
-              f"{'  (coordinator)' if partner.is_coordinator else ''}")
+        print(
+            f"    {partner.name:<20} {partner.organisation:<40} {partner.region}, {partner.country}"
+            f"{'  (coordinator)' if partner.is_coordinator else ''}"
+        )
     imported = stage.services.recommendations.import_csv(DEMO_DATA / "clusterix_2012_2014.csv")
     stage.say(f"consult-bot recs import clusterix_2012_2014.csv  →  {imported[0].ref} to {imported[-1].ref}")
     for rec in imported:
@@ -66,8 +69,20 @@ def propose(stage: Stage) -> None:
         if user == PROPOSALS[0][0]:
             print("    The proposal form opens with the title filled in:")
             stage.show_view(view_id)
-            too_many = ", ".join(["R&D", "SMEs", "CORNET", "Horizon Europe", "clusters", "industry", "research",
-                                  "innovation", "funding", "networks"])
+            too_many = ", ".join(
+                [
+                    "R&D",
+                    "SMEs",
+                    "CORNET",
+                    "Horizon Europe",
+                    "clusters",
+                    "industry",
+                    "research",
+                    "innovation",
+                    "funding",
+                    "networks",
+                ]
+            )
             stage.say(f"{name} submits it with ten themes")
             response = stage.slack.submit_view(view_id, user, {**fields, "themes": too_many})
             errors = (response.json or {}).get("errors", {})

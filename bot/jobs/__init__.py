@@ -1,4 +1,4 @@
-"""Scheduled work. Each module here has `register(scheduler, services, client)`; all are found automatically."""
+"""Scheduled work: each module here has `register(scheduler, services, client)` and is found automatically."""
 
 from __future__ import annotations
 

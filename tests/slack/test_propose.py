@@ -118,7 +118,11 @@ def test_mentions_in_a_title_are_shown_escaped_never_live(
     for text in parsed:
         assert "<!channel>" not in text and "<!everyone>" not in text and "<@U0AT00002>" not in text
     assert any("&lt;!everyone&gt;" in text for text in parsed)
-    assert posted.params["blocks"][0]["text"] == {"type": "plain_text", "text": f"R1 · {title}", "emoji": True}
+    assert posted.params["blocks"][0]["text"] == {
+        "type": "plain_text",
+        "text": f"R1 · {title}",
+        "emoji": True,
+    }
     assert consortium.recommendations.get("R1").title == title
 
 

@@ -162,3 +162,14 @@ def _text_objects(node: object) -> list[dict[str, object]]:
         for item in node:
             found.extend(_text_objects(item))
     return found
+
+
+def test_a_rate_limited_announcement_is_retried_after_slacks_wait(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
+) -> None:
+    view_id = open_form(slack, fake_slack)
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    assert slack.submit_view(view_id, PARTNER, GOOD).status == 200
+    calls = fake_slack.wait_for("chat.postMessage", lambda c: bool(c.response.get("ok")), timeout=8)
+    assert calls[0].params["channel"] == CHANNEL
+    assert len([c for c in fake_slack.calls("chat.postMessage") if c.response.get("ok")]) == 1

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -22,8 +25,34 @@ from starlette.routing import Route
 import handlers
 from bot.services import Services
 
+T = TypeVar("T")
 log = logging.getLogger("consult_bot")
 EVENTS_PATH = "/slack/events"
+
+
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's listener pool, able to say when the work it was given (after the acks) is done."""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: Future[Any]) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
 
 
 def make_web_client(services: Services) -> WebClient:
@@ -51,7 +80,7 @@ def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
         token_verification_enabled=False,
         # Ack goes back as soon as the listener calls ack(); slow work continues in the pool.
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
+        listener_executor=ListenerPool(max_workers=32),
         raise_error_for_unhandled_request=False,
         ignoring_self_events_enabled=True,
     )

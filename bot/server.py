@@ -10,7 +10,7 @@ from types import TracebackType
 import uvicorn
 from slack_sdk import WebClient
 
-from bot.app import EVENTS_PATH, create_bolt_app, create_web_app
+from bot.app import EVENTS_PATH, ListenerPool, create_bolt_app, create_web_app
 from bot.services import Services
 
 
@@ -48,6 +48,11 @@ class BotServer:
     @property
     def events_url(self) -> str:
         return self.url + EVENTS_PATH
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every listener has finished the work it does after its acknowledgement."""
+        pool = self.bolt.listener_runner.listener_executor
+        return not isinstance(pool, ListenerPool) or pool.wait_idle(timeout)
 
     def serve_forever(self) -> None:
         self.server.run(sockets=[self.socket])

@@ -170,4 +170,6 @@ def slack(bot_server: BotServer, fake_slack: FakeSlack, consortium: Services) ->
     """Signed requests into the running bot, with a registered consortium and a fresh workspace."""
     fake_slack.reset()
     yield SlackSender(bot_server.events_url, SIGNING_SECRET, fake_slack)
+    # Work after the acks must end before the next test clears the database under it.
+    assert bot_server.wait_idle(), "the bot's listeners were still busy 10 s after the test"
     fake_slack.reset()

@@ -17,7 +17,16 @@ SPEC="."
 STAMP=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${EXTRA:-main}"
 if [ ! -f "$STAMP" ]; then
   echo "installing consult-bot${EXTRA:+ with $EXTRA tools} into .venv" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$SPEC" >&2
+  # Some machines' pip configs name local mirrors that may be absent: those warnings are noise.
+  log=$(mktemp)
+  if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install -q --disable-pip-version-check -e "$SPEC"; } >"$log" 2>&1; then
+    grep -v "^WARNING: Location .* is ignored" "$log" >&2
+    rm -f "$log"
+    echo "installing consult-bot failed" >&2
+    exit 1
+  fi
+  grep -v "^WARNING: Location .* is ignored" "$log" >&2 || true
+  rm -f "$log"
   touch "$STAMP"
 fi

@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     recs_import.add_argument("file", type=Path)
     recs_import.set_defaults(handler=_recs_import)
 
+    digest = commands.add_parser("digest", help="build this period's digest of emerging consensus")
+    digest.add_argument("--send", action="store_true", help="deliver it to every coordinator (once per period)")
+    digest.add_argument("--out", type=Path, help="write the Markdown here instead of printing it")
+    digest.set_defaults(handler=_digest)
+
     export = commands.add_parser("export", help="export everything for the final report")
     export.add_argument("--format", choices=("json", "csv"), required=True)
     export.add_argument("--out", type=Path, required=True, help="a file for json, a folder for csv")
@@ -135,6 +140,36 @@ def _recs_import(args: argparse.Namespace) -> int:
         print(f"{len(imported)} recommendations imported as {imported[0].ref} to {imported[-1].ref}")
     else:
         print("the file has no recommendations; nothing imported")
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.domain.periods import current_period
+
+    settings = load_settings()
+    if args.send:
+        settings.bot_token()
+    services = build_services(settings)
+    services.db.upgrade()
+    now = datetime.now(UTC)
+    period = current_period(settings.digest_cron, settings.timezone, now)
+    if args.send:
+        from bot.app import make_web_client
+        from bot.jobs.digest import send_period_digest
+
+        report = send_period_digest(services, make_web_client(services), period)
+        built = services.digest.build(period, now)
+        print(f"digest of the period from {period.key}: {report.describe()}", file=sys.stderr)
+    else:
+        built = services.digest.preview(period, now)
+    if args.out:
+        args.out.write_text(built.markdown, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(built.markdown)
+    print(built.content.summarizer_note, file=sys.stderr)
     return 0
 
 

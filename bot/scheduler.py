@@ -48,6 +48,12 @@ class BotScheduler:
             _guarded(name, job), trigger, id=name, name=name, replace_existing=True, misfire_grace_time=3600
         )
 
+    def once(self, name: str, job: Job) -> None:
+        """A job that runs once, right after start (catching up on what was missed while down)."""
+        self._scheduler.add_job(
+            _guarded(name, job), id=name, name=name, replace_existing=True, misfire_grace_time=None
+        )
+
     def job_names(self) -> list[str]:
         return sorted(job.id for job in self._scheduler.get_jobs())
 

@@ -21,6 +21,19 @@ def xml(value: object) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~"})
+
+
+def md(value: object) -> str:
+    """People's words in a Markdown document: shown as typed, on one line, never as markup."""
+    text = "" if value is None else " ".join(str(value).split())
+    return text.translate(_MARKDOWN_SPECIALS)
+
+
+def pct(value: float) -> str:
+    return f"{round(value * 100)} %"
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -31,6 +44,8 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["xml"] = xml
+    env.filters["md"] = md
+    env.filters["pct"] = pct
     return env
 
 

@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     recs_import.set_defaults(handler=_recs_import)
 
     digest = commands.add_parser("digest", help="build this period's digest of emerging consensus")
-    digest.add_argument("--send", action="store_true", help="deliver it to every coordinator (once per period)")
+    digest.add_argument("--send", action="store_true", help="send it to the coordinators (once per period)")
     digest.add_argument("--out", type=Path, help="write the Markdown here instead of printing it")
     digest.set_defaults(handler=_digest)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.consensus import RecommendationFigures
 from bot.domain.errors import CsvRowError, InvalidInput
 from bot.domain.text import check_text
 
@@ -96,6 +97,7 @@ class Page:
     page: int
     pages: int
     total: int
+    consensus: Mapping[str, RecommendationFigures] = field(default_factory=dict)
 
 
 def split_themes(raw: str | Iterable[str]) -> tuple[str, ...]:

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from bot.config import Settings
 from bot.domain.consensus import (
     Organisation,
-    OrgStance,
     RecommendationFigures,
     Snapshot,
     Stance,
@@ -39,7 +38,7 @@ from bot.domain.digest import (
     ThemeMatrixView,
     percent,
 )
-from bot.domain.partners import PartnerInfo, Role
+from bot.domain.partners import PartnerInfo
 from bot.domain.periods import Period
 from bot.domain.polls import OptionTally, PollKind, PollResults, movements
 from bot.domain.recommendations import RecommendationView, Status
@@ -50,6 +49,7 @@ from bot.domain.summaries import (
     render_statement_mrkdwn,
     summarizer_label,
 )
+from bot.services.consensus import STANCES, ConsensusService, registered_organisations, stances
 from bot.services.consensus_settings import thresholds_from
 from bot.services.export import Contributor, ExportData
 from bot.services.partners import PartnerService
@@ -61,13 +61,6 @@ from storage.db import Database
 from storage.models import Consultation, ConsultationComment, ConsultationPosition, Digest
 from storage.repositories.digests import DigestRepository
 
-_STANCES = {
-    Position.AGREE: Stance.SUPPORT,
-    Position.AGREE_WITH_CHANGES: Stance.SUPPORT,
-    Position.DISAGREE: Stance.OPPOSE,
-    Position.BLOCK: Stance.BLOCK,
-    Position.ABSTAIN: Stance.ABSTAIN,
-}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -151,7 +144,7 @@ class DigestService:
         history = self._history(period)
         since = _since(history)
         partners = self.partners.all()
-        registered = _registered(partners)
+        registered = registered_organisations(partners)
         recs = {rec.ref: rec for rec in self.recommendations.all()}
         consulted = self._consulted(since)
         items, figures = self._recommendation_items(recs, consulted, registered, history)
@@ -217,9 +210,7 @@ class DigestService:
             if rec is None or rec.status is Status.WITHDRAWN:
                 continue
             data = consulted[ref]
-            figures = recommendation_figures(
-                _stances(data.positions, registered), registered, self.thresholds
-            )
+            figures = recommendation_figures(stances(data.positions, registered), registered, self.thresholds)
             current = Snapshot.of(figures)
             past = [_snapshot(digest.figures.get(ref)) for digest in reversed(history)]
             snapshots[ref] = _snapshot_json(current, figures)
@@ -262,19 +253,6 @@ class DigestService:
             for organisation in sorted({p.organisation for p in results.non_respondents} - answered):
                 gaps[organisation].append(results.poll.ref)
         return gaps
-
-    def current_figures(self) -> dict[str, RecommendationFigures]:
-        """Every recommendation's consensus figures now (zeros where nobody took a position)."""
-        registered = _registered(self.partners.all())
-        consulted = self._consulted(datetime.now(UTC))
-        return {
-            rec.ref: recommendation_figures(
-                _stances(consulted[rec.ref].positions, registered) if rec.ref in consulted else [],
-                registered,
-                self.thresholds,
-            )
-            for rec in self.recommendations.all()
-        }
 
     # -- storing and delivering ----------------------------------------------------------------
 
@@ -368,29 +346,6 @@ def _since(history: Sequence[Digest]) -> datetime:
     return history[0].covers_until if history else _EPOCH
 
 
-def _registered(partners: Iterable[PartnerInfo]) -> list[Organisation]:
-    """Organisations with at least one member of role partner: the denominator of coverage."""
-    found = {
-        p.organisation: Organisation(p.organisation, p.region, p.country)
-        for p in partners
-        if p.role is Role.PARTNER
-    }
-    return [found[name] for name in sorted(found)]
-
-
-def _stances(
-    positions: Iterable[ConsultationPosition], registered: Sequence[Organisation]
-) -> list[OrgStance]:
-    known = {org.name: org for org in registered}
-    return [
-        OrgStance(
-            known.get(p.organisation) or Organisation(p.organisation, p.region, p.country),
-            _STANCES[Position(p.position)],
-        )
-        for p in positions
-    ]
-
-
 def _snapshot(raw: object) -> Snapshot | None:
     if not isinstance(raw, dict):
         return None
@@ -424,7 +379,7 @@ def _rec_item(
     supporters = [
         f"{p.organisation} ({p.country})"
         for p in data.positions
-        if _STANCES[Position(p.position)] is Stance.SUPPORT
+        if STANCES[Position(p.position)] is Stance.SUPPORT
     ]
     objections = [
         OrgPosition(
@@ -741,11 +696,11 @@ def _next_steps(
     return steps or ["Nothing waits on the coordinator this week."]
 
 
-def consensus_contributor(service: DigestService) -> Contributor:
+def consensus_contributor(service: ConsensusService) -> Contributor:
     """Adds each recommendation's `consensus` figures (INTERFACE.md) to the export."""
 
     def contribute(data: ExportData) -> None:
-        figures = service.current_figures()
+        figures = service.figures()
         for row in data.document.get("recommendations", []):
             if row["ref"] in figures:
                 row["consensus"] = figures[row["ref"]].to_dict()

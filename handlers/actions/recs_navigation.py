@@ -15,7 +15,7 @@ def register(app: App, services: Services) -> None:
     @app.action(Action.RECS_PAGE.value)
     def turn_page(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
-        page = services.recommendations.page(int(action.get("value") or 1), services.settings.recs_page_size)
+        page = services.consensus.page(int(action.get("value") or 1), services.settings.recs_page_size)
         text, blocks = recommendation_list(page)
         respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.consensus import RecommendationFigures
 from bot.domain.recommendations import (
     RATIONALE_MAX,
     TEXT_MAX,
@@ -167,6 +168,23 @@ def detail(rec: RecommendationView) -> tuple[str, list[Block]]:
     return fallback(f"{rec.ref}: {rec.title}"), blocks
 
 
+def _consensus(figures: RecommendationFigures | None) -> str:
+    """Support and coverage once anyone took a position; the flags that matter most."""
+    if figures is None or figures.n + figures.x == 0:
+        return ""
+    flags = [
+        label
+        for label, on in (
+            (":globe_with_meridians: common denominator", figures.common_denominator),
+            (":no_entry: blocked", figures.blocked),
+            (":left_right_arrow: divisive", figures.divisive),
+        )
+        if on
+    ]
+    line = f"\nsupport {round(figures.support * 100)} % · coverage {round(figures.coverage * 100)} %"
+    return line + "".join(f" · {flag}" for flag in flags)
+
+
 def recommendation_list(page: Page) -> tuple[str, list[Block]]:
     """One page of `/recs`: at most 2 blocks per item plus 4, far under the 50-block cap."""
     if page.total == 0:
@@ -186,7 +204,8 @@ def recommendation_list(page: Page) -> tuple[str, list[Block]]:
         blocks.append(
             section(
                 f"*{rec.ref}* · {quoted(rec.title, 600)}\n"
-                f"{STATUS_ICONS[rec.status]} {rec.status.value} · {by}",
+                f"{STATUS_ICONS[rec.status]} {rec.status.value} · {by}"
+                f"{_consensus(page.consensus.get(rec.ref))}",
                 accessory=button("Details", Action.RECS_DETAIL.value, rec.ref),
             )
         )

@@ -20,7 +20,7 @@ def register(app: App, services: Services) -> None:
         argument = (command.get("text") or "").strip()
         page_match = _PAGE.match(argument or "1")
         if page_match:
-            page = services.recommendations.page(int(page_match.group(1)), services.settings.recs_page_size)
+            page = services.consensus.page(int(page_match.group(1)), services.settings.recs_page_size)
             text, blocks = recommendation_list(page)
         elif argument[:1] in ("R", "r"):
             text, blocks = detail(services.recommendations.get(argument))

@@ -83,3 +83,18 @@ def test_gibberish_gets_usage(slack: SlackSender, consortium: Services) -> None:
 def test_an_empty_consortium_is_told_how_to_start(slack: SlackSender, consortium: Services) -> None:
     response = slack.slash("/recs", "", user=PARTNER, channel=CHANNEL)
     assert "No recommendations yet" in response.body and "/propose" in response.body
+
+
+def test_the_list_shows_consensus_once_partners_took_positions(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
+) -> None:
+    from tests.slack.consultation_support import answer, propose, start
+
+    ref = propose(consortium)
+    root = start(slack, fake_slack, ref)
+    answer(slack, fake_slack, root, "U0ES00001", "agree")
+    answer(slack, fake_slack, root, "U0IT00001", "block", "State aid rules forbid it.")
+    response = slack.slash("/recs", "", user=PARTNER, channel=CHANNEL)
+    # 2 of 9 registered organisations answered; 1 of 2 supports; Lombardy blocks.
+    assert response.json is not None
+    assert "support 50 % · coverage 22 % · :no_entry: blocked" in str(response.json["blocks"])

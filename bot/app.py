@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -55,6 +55,34 @@ class ListenerPool(ThreadPoolExecutor):
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
 
 
+class StickyAck(Ack):
+    """An acknowledgement that stays given.
+
+    When a listener raises after `ack()`, Bolt's thread runner sets `ack.response` back to None; if
+    that happens before the HTTP handler picked the response up (it polls every 10 ms), Slack would
+    get nothing for three seconds and then an error. With this ack the 200 always goes out, and the
+    error handler still tells the person what went wrong.
+    """
+
+    def __init__(self) -> None:
+        self._response: BoltResponse | None = None
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._response is None:
+            self._response = value
+
+
+def _sticky_ack(context: BoltContext, next: Callable[[], None]) -> None:
+    context["ack"] = StickyAck()
+    next()
+
+
 def make_web_client(services: Services) -> WebClient:
     """Every Web API call goes to SLACK_API_URL; 429s and 5xx are retried by slack-sdk."""
     return WebClient(
@@ -84,6 +112,7 @@ def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
         raise_error_for_unhandled_request=False,
         ignoring_self_events_enabled=True,
     )
+    app.middleware(_sticky_ack)
     handlers.register(app, services)
     return app
 

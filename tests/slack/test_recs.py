@@ -98,3 +98,28 @@ def test_the_list_shows_consensus_once_partners_took_positions(
     # 2 of 9 registered organisations answered; 1 of 2 supports; Lombardy blocks.
     assert response.json is not None
     assert "support 50 % · coverage 22 % · :no_entry: blocked" in str(response.json["blocks"])
+
+
+def test_a_refusal_right_after_the_acknowledgement_still_answers_at_once(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
+) -> None:
+    import time
+
+    propose_many(consortium, 1)
+    slack.slash("/recs", "", user=PARTNER, channel=CHANNEL)
+    started = time.monotonic()
+    # A Details button for a recommendation that no longer exists: refused just after ack().
+    response = slack.click_ephemeral(CHANNEL, PARTNER, "recs_detail", value="R1", block_id=None)
+    assert response.status == 200
+    with consortium.db.session() as session:
+        from sqlalchemy import text
+
+        session.execute(text("DELETE FROM recommendation_themes"))
+        session.execute(text("DELETE FROM recommendation_versions"))
+        session.execute(text("DELETE FROM recommendations"))
+    for _ in range(5):
+        response = slack.click_ephemeral(CHANNEL, PARTNER, "recs_detail", value="R1")
+        assert response.status == 200
+    assert time.monotonic() - started < 2.5
+    told = fake_slack.wait_for("response_url", lambda c: "There is no recommendation R1" in str(c.params))
+    assert told

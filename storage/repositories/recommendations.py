@@ -22,6 +22,14 @@ class RecommendationRepository:
     def by_submission_key(self, key: str) -> Recommendation | None:
         return self.session.scalar(select(Recommendation).where(Recommendation.submission_key == key))
 
+    def by_message(self, channel_id: str, message_ts: str) -> Recommendation | None:
+        """The recommendation announced by this message, if any."""
+        return self.session.scalar(
+            select(Recommendation).where(
+                Recommendation.channel_id == channel_id, Recommendation.message_ts == message_ts
+            )
+        )
+
     def page(self, offset: int, limit: int) -> Sequence[Recommendation]:
         query = select(Recommendation).order_by(Recommendation.number).offset(offset).limit(limit)
         return self.session.scalars(query).unique().all()

@@ -1,0 +1,27 @@
+"""The "Keep <position>" button in the direct message sent after a new version: same answer, new version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.services import Services
+from handlers.blocks.consultations import confirmed_message
+from handlers.consultation_flow import consultation_id, refresh_root, refusals_told
+from handlers.ids import ConsultAction
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(ConsultAction.CONFIRM.value)
+    def keep_position(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        with refusals_told(client, body["user"]["id"], respond):
+            cid = consultation_id(action)
+            view, position = services.consultations.confirm_position(cid, body["user"]["id"])
+            text, blocks = confirmed_message(view, position)
+            respond(text=text, blocks=blocks, replace_original=True)
+            refresh_root(client, services, cid)

@@ -671,7 +671,7 @@ def _next_steps(
     now: datetime,
 ) -> list[str]:
     steps = []
-    ready = [i.ref for i in common if i.delphi_consensus]
+    ready = [i.ref for i in common if i.delphi_consensus and consulted[i.ref].consultation.status == "open"]
     if ready:
         steps.append("Consider closing the consultation as endorsed for " + ", ".join(ready) + ".")
     for item in contested[:3]:

@@ -5,17 +5,14 @@ Modal state of the consultation forms travels as the models below."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.consultations import ConsultationView, RevisionResult, UnknownConsultation
 from bot.domain.errors import DomainError
 from bot.services import Services
-from handlers.blocks.common import Block, fallback
+from handlers.blocks.common import Block
 from handlers.blocks.consultations import (
     closed_note,
     confirm_request_message,
@@ -42,22 +39,6 @@ class ConsultationState(ModalState):
 class PositionState(ModalState):
     consultation_id: int
     position: str
-
-
-@contextmanager
-def refusals_told(client: WebClient, user: str, respond: Respond | None = None) -> Iterator[None]:
-    """After ack(), a refusal (DomainError) is told to the person here (ephemeral, or a DM when the
-    request has no response_url), not raised: Bolt resets an acknowledged response when the listener
-    raises, and if that happens before the acknowledgement went out Slack gets a 404 after three
-    seconds instead of the 200. Other errors still go to the one error handler."""
-    try:
-        yield
-    except DomainError as error:
-        text = fallback(error.message)
-        if respond is not None:
-            respond(text=text, response_type="ephemeral", replace_original=False)
-        else:
-            client.chat_postMessage(channel=user, text=text)
 
 
 def post_consultation(client: WebClient, services: Services, view: ConsultationView) -> ConsultationView:

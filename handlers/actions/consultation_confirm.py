@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.blocks.consultations import confirmed_message
-from handlers.consultation_flow import consultation_id, refresh_root, refusals_told
+from handlers.consultation_flow import consultation_id, refresh_root
 from handlers.ids import ConsultAction
 
 
@@ -19,9 +19,8 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        with refusals_told(client, body["user"]["id"], respond):
-            cid = consultation_id(action)
-            view, position = services.consultations.confirm_position(cid, body["user"]["id"])
-            text, blocks = confirmed_message(view, position)
-            respond(text=text, blocks=blocks, replace_original=True)
-            refresh_root(client, services, cid)
+        cid = consultation_id(action)
+        view, position = services.consultations.confirm_position(cid, body["user"]["id"])
+        text, blocks = confirmed_message(view, position)
+        respond(text=text, blocks=blocks, replace_original=True)
+        refresh_root(client, services, cid)

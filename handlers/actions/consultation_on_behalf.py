@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.blocks.consultations import on_behalf_modal
-from handlers.consultation_flow import ConsultationState, consultation_id, refusals_told
+from handlers.consultation_flow import ConsultationState, consultation_id
 from handlers.ids import ConsultAction
 
 
@@ -19,10 +19,9 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        with refusals_told(client, body["user"]["id"], respond):
-            cid = consultation_id(action)
-            view, organisations = services.consultations.on_behalf_form(cid, body["user"]["id"])
-            state = ConsultationState(consultation_id=cid)
-            client.views_open(
-                trigger_id=body["trigger_id"], view=on_behalf_modal(view, organisations, state.dump())
-            )
+        cid = consultation_id(action)
+        view, organisations = services.consultations.on_behalf_form(cid, body["user"]["id"])
+        state = ConsultationState(consultation_id=cid)
+        client.views_open(
+            trigger_id=body["trigger_id"], view=on_behalf_modal(view, organisations, state.dump())
+        )

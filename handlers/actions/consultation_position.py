@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.domain.consultations import Position, parse_position
 from bot.services import Services
 from handlers.blocks.consultations import position_modal
-from handlers.consultation_flow import PositionState, consultation_id, refusals_told
+from handlers.consultation_flow import PositionState, consultation_id
 from handlers.ids import POSITION_ACTION_PREFIX
 
 _POSITION_BUTTON = re.compile(
@@ -25,11 +25,8 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        with refusals_told(client, body["user"]["id"], respond):
-            position = parse_position(str(action["action_id"])[len(POSITION_ACTION_PREFIX) :])
-            cid = consultation_id(action)
-            form = services.consultations.position_form(cid, body["user"]["id"])
-            state = PositionState(consultation_id=cid, position=position.value)
-            client.views_open(
-                trigger_id=body["trigger_id"], view=position_modal(form, position, state.dump())
-            )
+        position = parse_position(str(action["action_id"])[len(POSITION_ACTION_PREFIX) :])
+        cid = consultation_id(action)
+        form = services.consultations.position_form(cid, body["user"]["id"])
+        state = PositionState(consultation_id=cid, position=position.value)
+        client.views_open(trigger_id=body["trigger_id"], view=position_modal(form, position, state.dump()))

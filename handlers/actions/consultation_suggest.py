@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.blocks.consultations import amendment_modal
-from handlers.consultation_flow import ConsultationState, consultation_id, refusals_told
+from handlers.consultation_flow import ConsultationState, consultation_id
 from handlers.ids import ConsultAction
 
 
@@ -19,8 +19,7 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        with refusals_told(client, body["user"]["id"], respond):
-            cid = consultation_id(action)
-            view = services.consultations.amendment_form(cid, body["user"]["id"])
-            state = ConsultationState(consultation_id=cid)
-            client.views_open(trigger_id=body["trigger_id"], view=amendment_modal(view, state.dump()))
+        cid = consultation_id(action)
+        view = services.consultations.amendment_form(cid, body["user"]["id"])
+        state = ConsultationState(consultation_id=cid)
+        client.views_open(trigger_id=body["trigger_id"], view=amendment_modal(view, state.dump()))

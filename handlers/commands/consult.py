@@ -12,7 +12,7 @@ from bot.domain.consultations import default_deadline, parse_consult_arguments
 from bot.domain.errors import DomainError
 from bot.services import Services
 from handlers.blocks.consultations import nothing_to_consult, picker_modal
-from handlers.consultation_flow import PickState, post_consultation, refusals_told
+from handlers.consultation_flow import PickState, post_consultation
 
 
 def register(app: App, services: Services) -> None:
@@ -37,5 +37,4 @@ def register(app: App, services: Services) -> None:
         # Claimed before the acknowledgement: a second /consult finds this one and links to it.
         started = services.consultations.start(request.ref, user, channel, deadline=request.deadline)
         ack()
-        with refusals_told(client, user, respond):
-            post_consultation(client, services, started)
+        post_consultation(client, services, started)

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.services import Services
-from handlers.consultation_flow import post_consultation, refusals_told
+from handlers.consultation_flow import post_consultation
 
 
 def register(app: App, services: Services) -> None:
@@ -18,6 +18,5 @@ def register(app: App, services: Services) -> None:
         ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
         text = str((shortcut.get("message") or {}).get("text") or "")
-        with refusals_told(client, user, respond):
-            started = services.consultations.start_from_message(user, channel, shortcut["message_ts"], text)
-            post_consultation(client, services, started)
+        started = services.consultations.start_from_message(user, channel, shortcut["message_ts"], text)
+        post_consultation(client, services, started)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.consultations import deadline_from_parts
 from bot.domain.errors import InvalidInput
 from bot.services import Services
-from handlers.consultation_flow import PickState, post_consultation, refusals_told
+from handlers.consultation_flow import PickState, post_consultation
 from handlers.ids import ConsultCallback, ConsultField
 from handlers.payloads import input_values
 
@@ -29,8 +29,7 @@ def register(app: App, services: Services) -> None:
         state = PickState.load(view.get("private_metadata"))
         started = services.consultations.start(ref, body["user"]["id"], state.channel_id, deadline=deadline)
         ack()
-        with refusals_told(client, body["user"]["id"]):
-            post_consultation(client, services, started)
+        post_consultation(client, services, started)
 
 
 def _selected_date(view: dict[str, Any]) -> str | None:

@@ -103,7 +103,7 @@ def digest_chart(content: DigestContent) -> bytes:
         rows=matrix.themes,
         columns=matrix.countries,
         values=_theme_shares(matrix),
-        value_label="relative to the most-backing country",
+        value_label="relative",
     )
     return render_chart([support, themes])
 

@@ -38,9 +38,8 @@ from bot.domain.digest import (
     ThemeMatrixView,
     percent,
 )
-from bot.domain.partners import PartnerInfo
 from bot.domain.periods import Period
-from bot.domain.polls import OptionTally, PollKind, PollResults, movements
+from bot.domain.polls import OptionTally, PollResults, movements
 from bot.domain.recommendations import RecommendationView, Status
 from bot.domain.summaries import (
     SummaryComment,
@@ -153,7 +152,8 @@ class DigestService:
             item.model_copy(update={"summary": summaries[item.ref][0]}) if item.ref in summaries else item
             for item in items
         ]
-        polls = self._poll_items(since, now)
+        poll_results = self.polls.all_results()  # read once: the poll items and the gaps share it
+        polls = self._poll_items(poll_results, since)
         new = [rec for rec in recs.values() if rec.origin is None and rec.created_at >= since]
         results = [result for _, result in summaries.values()]
         content = _assemble(
@@ -169,7 +169,7 @@ class DigestService:
             consulted=consulted,
             summary_results=results,
             summarizer=self.summaries.summarizer,
-            poll_gaps=self._poll_gaps(partners),
+            poll_gaps=self._poll_gaps(poll_results),
         )
         return content, figures
 
@@ -234,19 +234,19 @@ class DigestService:
             blocks[item.ref] = (_summary_block(item, result), result)
         return blocks
 
-    def _poll_items(self, since: datetime, now: datetime) -> list[PollItem]:
+    def _poll_items(self, poll_results: Sequence[PollResults], since: datetime) -> list[PollItem]:
         items = []
-        for results in self.polls.all_results():
+        for results in poll_results:
             poll = results.poll
             if not poll.is_open and (poll.closed_at is None or poll.closed_at < since):
                 continue
             items.append(_poll_item(results))
         return items
 
-    def _poll_gaps(self, partners: Sequence[PartnerInfo]) -> dict[str, list[str]]:
+    def _poll_gaps(self, poll_results: Sequence[PollResults]) -> dict[str, list[str]]:
         """Open polls each organisation has not answered (no member answered)."""
         gaps: dict[str, list[str]] = defaultdict(list)
-        for results in self.polls.all_results():
+        for results in poll_results:
             if not results.poll.is_open:
                 continue
             answered = {p.organisation for p in results.respondents}
@@ -470,15 +470,12 @@ def _summary_block(item: SummaryInput, result: SummaryResult) -> SummaryBlock:
 def _poll_item(results: PollResults) -> PollItem:
     poll = results.poll
     lines = (
-        [_tally_line(poll.kind, t) for t in results.tallies]
+        [_tally_line(t) for t in results.tallies]
         if not results.hidden
         else ["results hidden until the poll closes"]
     )
     movement = (
-        [
-            f"{m.label}: {_tally_line(poll.kind, m.before)} → {_tally_line(poll.kind, m.after)}"
-            for m in movements(results)
-        ]
+        [f"{m.label}: {_tally_values(m.before)} → {_tally_values(m.after)}" for m in movements(results)]
         if not results.hidden
         else []
     )
@@ -497,20 +494,24 @@ def _poll_item(results: PollResults) -> PollItem:
     )
 
 
-def _tally_line(kind: PollKind, tally: OptionTally) -> str:
+def _tally_line(tally: OptionTally) -> str:
+    return f"{tally.label}: {_tally_values(tally)}"
+
+
+def _tally_values(tally: OptionTally) -> str:
+    """What an option, statement or recommendation got, in words (without its label)."""
     if tally.scale is not None and tally.scale.n:
         scale = tally.scale
         iqr = "" if scale.iqr is None else f", IQR {scale.iqr:g}"
-        agree, disagree = percent(scale.agree_share), percent(scale.disagree_share)
-        return f"{tally.label}: {agree} agree, {disagree} disagree{iqr}"
+        return f"{percent(scale.agree_share)} agree, {percent(scale.disagree_share)} disagree{iqr}"
     if tally.verdicts:
-        verdicts = ", ".join(f"{verdict.value} {count}" for verdict, count in tally.verdicts.items() if count)
-        return f"{tally.label}: {verdicts or 'no answers'}"
+        verdicts = ", ".join(f"{verdict.label} {count}" for verdict, count in tally.verdicts.items() if count)
+        return verdicts or "no answers"
     if tally.points is not None:
-        return f"{tally.label}: {tally.points} points"
+        return f"{tally.points} points"
     if tally.borda is not None:
-        return f"{tally.label}: Borda {tally.borda:g}"
-    return f"{tally.label}: {tally.votes} vote{'s' if tally.votes != 1 else ''}"
+        return f"Borda {tally.borda:g}"
+    return f"{tally.votes} vote{'s' if tally.votes != 1 else ''}"
 
 
 def _assemble(
@@ -531,8 +532,13 @@ def _assemble(
 ) -> DigestContent:
     common = [i for i in items if i.common_denominator]
     contested = [i for i in items if (i.divisive or i.blocked) and not i.common_denominator]
-    regional = [i for i in items if i.region_specific and i not in contested and not i.common_denominator]
-    others = [i for i in items if i not in common and i not in contested and i not in regional]
+    # By ref (unique per item): comparing the items themselves is field by field, quadratic in their number.
+    contested_refs = {i.ref for i in contested}
+    regional = [
+        i for i in items if i.region_specific and i.ref not in contested_refs and not i.common_denominator
+    ]
+    placed = {i.ref for i in (*common, *contested, *regional)}
+    others = [i for i in items if i.ref not in placed]
     themed = [_themed(i, recs[i.ref]) for i in items]
     themes = theme_figures(themed, thresholds)
     matrix = theme_matrix(themed, thresholds, countries=sorted({o.country for o in registered}))

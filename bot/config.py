@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -31,6 +32,13 @@ class Settings(BaseSettings):
     working_language: str = "English"
     # Page size of `/recs`: ten sections plus navigation stays far below Slack's 50-block cap.
     recs_page_size: int = Field(default=10, ge=1, le=20)
+    # Consultations: default deadline, reminder lead, how an organisation's position is set
+    # ("latest": any member's latest answer; "first_member_locks": the first member to answer keeps it),
+    # and how often open threads are re-read from Slack in case events were lost.
+    consult_deadline_days: int = Field(default=14, ge=1, le=365)
+    consult_reminder_hours: int = Field(default=48, ge=1, le=720)
+    consult_position_rule: Literal["latest", "first_member_locks"] = "latest"
+    consult_reconcile_minutes: int = Field(default=60, ge=1, le=1440)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -74,6 +82,33 @@ class Settings(BaseSettings):
         return _required(
             self.slack_app_token, "SLACK_APP_TOKEN", "the app-level token (xapp-...) for Socket Mode"
         )
+
+    # Consensus thresholds (DESIGN.md, "Consensus figures"); bot.services.consensus_settings reads them.
+    consensus_common_ground: float = Field(default=0.6, ge=0, le=1)
+    consensus_support: float = Field(default=0.75, ge=0, le=1)
+    consensus_coverage: float = Field(default=0.5, ge=0, le=1)
+    consensus_divisive_gap: float = Field(default=0.3, ge=0, le=1)
+    consensus_min_countries: int = Field(default=2, ge=1)
+    consensus_min_regions: int = Field(default=2, ge=1)
+    delphi_agree_share: float = Field(default=0.75, ge=0, le=1)
+    delphi_disagree_share: float = Field(default=0.15, ge=0, le=1)
+    delphi_max_iqr: float = Field(default=1.0, ge=0, le=4)
+    trend_losing_support_drop: float = Field(default=0.1, ge=0, le=1)
+    trend_near_margin: float = Field(default=0.05, ge=0, le=1)
+
+    # LLM summaries: seconds per request; the prompt budget in tokens (estimated as characters / 4) to
+    # which a long thread is split and merged; the reply's token cap; and how long the LLM is left alone
+    # after a timeout, 429, 5xx or connection error (the offline summarizer writes meanwhile).
+    llm_timeout_seconds: float = Field(default=30, gt=0, le=600)
+    llm_context_tokens: int = Field(default=12000, ge=4000)
+    llm_max_output_tokens: int = Field(default=2000, ge=256)
+    llm_cooldown_seconds: float = Field(default=300, ge=0)
+    # Polls: hours before a poll's deadline at which partners who have not answered get a reminder
+    # (0: no automatic reminder), and seconds between the sweeps that close polls and send reminders.
+    poll_reminder_hours: float = Field(default=24, ge=0, le=720)
+    poll_sweep_seconds: float = Field(default=30, ge=1, le=3600)
+    # Digest: also post each period's digest in this channel (id), besides the coordinators' DMs.
+    digest_channel: str | None = None
 
 
 def _required(value: SecretStr | None, name: str, what: str) -> str:

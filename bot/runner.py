@@ -32,3 +32,6 @@ def run_bot(services: Services) -> None:
         server.serve_forever()
     finally:
         scheduler.shutdown()
+        # Votes acknowledged but not yet written are written before the process ends.
+        services.polls.votes.flush()
+        services.polls.updates.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import threading
 import time
@@ -55,6 +56,9 @@ class BotServer:
         return not isinstance(pool, ListenerPool) or pool.wait_idle(timeout)
 
     def serve_forever(self) -> None:
+        # Everything built so far lives as long as the process: keeping it out of the garbage
+        # collector's sweeps removes the pauses that otherwise show in the slowest acknowledgements.
+        gc.freeze()
         self.server.run(sockets=[self.socket])
 
     def start(self) -> BotServer:

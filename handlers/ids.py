@@ -22,3 +22,86 @@ class ProposalField(StrEnum):
     RATIONALE = "rationale"
     THEMES = "themes"
     LEVEL = "level"
+
+
+class ConsultCallback(StrEnum):
+    """Modals of consultations."""
+
+    PICK = "consultation_pick_submit"
+    POSITION = "consultation_position_submit"
+    AMENDMENT = "consultation_amendment_submit"
+    REVISION = "consultation_revision_submit"
+    ON_BEHALF = "consultation_on_behalf_submit"
+    CLOSE = "consultation_close_submit"
+
+
+class ConsultAction(StrEnum):
+    """Buttons of consultation messages (their value is the consultation id)."""
+
+    SUGGEST = "consultation_suggest"
+    REVISE = "consultation_revise"
+    ON_BEHALF = "consultation_on_behalf"
+    CLOSE = "consultation_close"
+    CONFIRM = "consultation_confirm"
+
+
+# One button per position: `consultation_position_agree`, `consultation_position_block`, ...
+POSITION_ACTION_PREFIX = "consultation_position_"
+
+
+def position_action(position: str) -> str:
+    return POSITION_ACTION_PREFIX + position
+
+
+class ConsultField(StrEnum):
+    """Block ids of the consultation modals; also the field names of their validation errors."""
+
+    RECOMMENDATION = "recommendation"
+    DEADLINE = "deadline"
+    REASON = "reason"
+    WORDING = "wording"
+    NOTE = "note"
+    TITLE = "title"
+    TEXT = "text"
+    ADOPTED = "adopted"
+    ORGANISATION = "organisation"
+    POSITION = "position"
+    SOURCE = "source"
+    OUTCOME = "outcome"
+    STATEMENT = "statement"
+
+
+class PollCallback(StrEnum):
+    CREATE = "poll_create"
+    ANSWER = "poll_answer_submit"
+
+
+class PollAction(StrEnum):
+    """Elements of a poll message; option elements carry `<poll number>:<option index>`."""
+
+    VOTE = "poll_vote"
+    SELECT = "poll_select"
+    MULTI_SELECT = "poll_multi_select"
+    ANSWER = "poll_answer"
+    MINE = "poll_mine"
+    REMIND = "poll_remind"
+    CLOSE = "poll_close"
+    NEXT_ROUND = "poll_next_round"
+
+
+class PollField(StrEnum):
+    """Block ids of the poll creation modal; also the field names of its validation errors."""
+
+    QUESTION = "question"
+    KIND = "kind"
+    OPTIONS = "options"
+    MAX_CHOICES = "max_choices"
+    POINTS_BUDGET = "points_budget"
+    SETTINGS = "settings"
+    VISIBILITY = "visibility"
+    DEADLINE = "deadline"
+    AUDIENCE = "audience"
+
+
+class DigestAction(StrEnum):
+    SHOW_PAST = "digest_show_past"

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from bot.demo import Scene
+from bot.demo_scenes import consultations as consultation_scenes
+from bot.demo_scenes import digest as digest_scenes
 from bot.demo_scenes import foundation
+from bot.demo_scenes import polls as poll_scenes
 
-SCENES: list[Scene] = [*foundation.SCENES]
+SCENES: list[Scene] = [
+    *foundation.SCENES,
+    *consultation_scenes.SCENES,
+    *poll_scenes.SCENES,
+    *digest_scenes.SCENES,
+]

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Settings
+from bot.services.consensus import ConsensusService
+from bot.services.consultation_export import consultation_contributor
+from bot.services.consultations import ConsultationService
+from bot.services.digest import DigestService, consensus_contributor
 from bot.services.export import ExportService
 from bot.services.partners import PartnerService
+from bot.services.poll_export import poll_contributor
+from bot.services.polls import PollService
 from bot.services.recommendations import RecommendationService
+from bot.services.summaries import SummaryService
 from storage.db import Database
 
 
@@ -18,16 +26,31 @@ class Services:
     partners: PartnerService
     recommendations: RecommendationService
     export: ExportService
+    consultations: ConsultationService
+    polls: PollService
+    digest: DigestService
+    consensus: ConsensusService
 
 
 def build_services(settings: Settings, db: Database | None = None) -> Services:
     db = db or Database(settings.database_url)
     partners = PartnerService(db)
     recommendations = RecommendationService(db)
-    return Services(
+    consultations = ConsultationService(db, settings)
+    polls = PollService(db, partners, reminder_lead=timedelta(hours=settings.poll_reminder_hours))
+    summaries = SummaryService(db, settings)
+    services = Services(
         settings=settings,
         db=db,
         partners=partners,
         recommendations=recommendations,
         export=ExportService(partners, recommendations),
+        consultations=consultations,
+        polls=polls,
+        digest=DigestService(db, settings, partners, recommendations, polls, summaries),
+        consensus=ConsensusService(db, settings, partners, recommendations),
     )
+    services.export.contributors.append(consultation_contributor(consultations))
+    services.export.contributors.append(poll_contributor(services.polls))
+    services.export.contributors.append(consensus_contributor(services.consensus))
+    return services

@@ -1,7 +1,40 @@
 """Every model is imported here so Alembic and `create_all` see the whole schema."""
 
 from storage.models.base import Base, utcnow
+from storage.models.consultations import (
+    Consultation,
+    ConsultationAmendment,
+    ConsultationAudit,
+    ConsultationComment,
+    ConsultationPosition,
+    ConsultationPositionHistory,
+)
+from storage.models.digests import Digest, DigestDelivery
 from storage.models.partners import Partner
+from storage.models.polls import Poll, PollAudience, PollBallot, PollDelivery, PollKey, PollRespondent
 from storage.models.recommendations import Recommendation, RecommendationTheme, RecommendationVersion
+from storage.models.summaries import SummaryCacheEntry
 
-__all__ = ["Base", "Partner", "Recommendation", "RecommendationTheme", "RecommendationVersion", "utcnow"]
+__all__ = [
+    "Base",
+    "Consultation",
+    "ConsultationAmendment",
+    "ConsultationAudit",
+    "ConsultationComment",
+    "ConsultationPosition",
+    "ConsultationPositionHistory",
+    "Digest",
+    "DigestDelivery",
+    "Partner",
+    "Poll",
+    "PollAudience",
+    "PollBallot",
+    "PollDelivery",
+    "PollKey",
+    "PollRespondent",
+    "Recommendation",
+    "RecommendationTheme",
+    "RecommendationVersion",
+    "SummaryCacheEntry",
+    "utcnow",
+]

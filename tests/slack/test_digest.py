@@ -165,9 +165,9 @@ def test_the_llm_writes_grounded_summaries_and_an_unchanged_thread_costs_nothing
         again = services.digest.preview(period(services), datetime.now(UTC))
         assert len(llm.completions) == calls and again.content.prompt_tokens == 0
         assert again.content.summaries_from_cache == 1
+        first_tokens = f"{first.content.prompt_tokens} prompt, {first.content.completion_tokens} completion"
         assert again.markdown == first.markdown.replace(
-            f"{first.content.prompt_tokens} prompt, {first.content.completion_tokens} completion (1 summaries "
-            "written, 0 from cache)",
+            f"{first_tokens} (1 summaries written, 0 from cache)",
             "0 prompt, 0 completion (0 summaries written, 1 from cache)",
         )
 

@@ -108,7 +108,7 @@ def test_however_large_the_consortium_every_message_respects_slacks_limits() -> 
     text, blocks = digest_overview(content)
     assert validate_message_blocks(blocks) == []
     assert "and 34 more in the attached Markdown" in str(blocks)
-    for part_text, part_blocks in digest_thread_parts(content):
+    for _, part_blocks in digest_thread_parts(content):
         assert validate_message_blocks(part_blocks) == []
     assert "<!channel>" not in str(blocks) + text
 

@@ -32,11 +32,6 @@ INTERFACE_CANDIDATES = (
     ROOT.parent / "shared" / "docs" / "INTERFACE.md",
 )
 
-# Commands the manifest already offers while their listeners are being built. Remove each one
-# as soon as its `@app.command(...)` lands (a test below fails until you do).
-PLANNED_COMMANDS = {"/poll", "/consult", "/digest"}
-# Shortcuts the manifest already offers while their listeners are being built; same rule.
-PLANNED_SHORTCUTS = {"consult_on_message"}
 
 # Bolt listener methods whose first argument is a slash command or a shortcut callback id.
 _LISTENER = re.compile(r"\bapp\.(command|shortcut|message_shortcut|global_shortcut)\(\s*")
@@ -148,14 +143,8 @@ def test_every_registered_command_is_in_the_manifest(
 
 
 def test_every_manifest_command_has_a_listener(listeners: list[Listener], manifest: dict[str, Any]) -> None:
-    unhandled = _commands(manifest) - _registered_commands(listeners) - PLANNED_COMMANDS
+    unhandled = _commands(manifest) - _registered_commands(listeners)
     assert not unhandled, f"manifest.json declares commands that nothing in handlers/ answers: {unhandled}"
-
-
-def test_planned_commands_are_still_planned(listeners: list[Listener], manifest: dict[str, Any]) -> None:
-    landed = PLANNED_COMMANDS & _registered_commands(listeners)
-    assert not landed, f"{sorted(landed)} now have listeners: remove them from PLANNED_COMMANDS"
-    assert PLANNED_COMMANDS.issubset(_commands(manifest)), "a planned command must stay in manifest.json"
 
 
 def test_every_registered_shortcut_is_in_the_manifest(
@@ -178,10 +167,8 @@ def test_every_registered_shortcut_is_in_the_manifest(
 
 def test_every_manifest_shortcut_has_a_listener(listeners: list[Listener], manifest: dict[str, Any]) -> None:
     handled = {x.value for x in listeners if x.method != "command"}
-    unhandled = set(_shortcuts(manifest)) - handled - PLANNED_SHORTCUTS
+    unhandled = set(_shortcuts(manifest)) - handled
     assert not unhandled, f"manifest.json declares shortcuts that nothing in handlers/ answers: {unhandled}"
-    landed = PLANNED_SHORTCUTS & handled
-    assert not landed, f"{sorted(landed)} now have listeners: remove them from PLANNED_SHORTCUTS"
 
 
 def test_the_consultation_shortcut_is_a_message_shortcut(manifest: dict[str, Any]) -> None:

@@ -1,0 +1,109 @@
+"""Coalesced updates of poll messages: at most one update per poll per interval, whatever the vote rate.
+
+Votes only mark their poll as changed; one background thread publishes each changed poll, at
+most once per `interval` seconds, rendering the state of that moment, so fifty votes in a second
+become one `chat.update`. The publisher is bound by the Slack side (it renders and calls the Web
+API, whose client waits out 429s); it may answer "not yet, retry in N seconds" when another
+process updated the same message moments ago.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+log = logging.getLogger("consult_bot.polls.updates")
+
+# (poll id, final) -> None when done, or seconds after which to try again.
+Publisher = Callable[[int, bool], float | None]
+
+
+class MessageRefresher:
+    def __init__(self, interval: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._publish: Publisher | None = None
+        self._changed = threading.Condition()
+        # Poll id -> whether the update is the final one of a poll this process closed.
+        self._pending: dict[int, bool] = {}
+        self._not_before: dict[int, float] = {}
+        self._busy = 0
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    @property
+    def bound(self) -> bool:
+        return self._publish is not None
+
+    def bind(self, publish: Publisher) -> None:
+        """Sets how a poll's message is published (the bot's Web API client and renderer)."""
+        self._publish = publish
+
+    def request(self, poll_id: int, *, final: bool = False) -> None:
+        """Marks the poll's message as out of date; returns at once."""
+        with self._changed:
+            self._pending[poll_id] = self._pending.get(poll_id, False) or final
+            if self._thread is None or not self._thread.is_alive():
+                self._stopping = False
+                self._thread = threading.Thread(target=self._run, name="poll-updates", daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Waits until every requested update is published; False if that took longer than `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._pending or self._busy:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(min(remaining, 0.05))
+        return True
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+
+    def _next(self) -> tuple[int, bool] | None:
+        """The next poll whose update is due (waiting as needed); None when stopping."""
+        with self._changed:
+            while not self._stopping:
+                now = self._clock()
+                self._forget_old(now)
+                due = [p for p in self._pending if self._not_before.get(p, 0.0) <= now]
+                if due and self._publish is not None:
+                    poll_id = min(due, key=lambda p: self._not_before.get(p, 0.0))
+                    final = self._pending.pop(poll_id)
+                    self._not_before[poll_id] = now + self.interval
+                    self._busy += 1
+                    return poll_id, final
+                waits = [self._not_before[p] - now for p in self._pending if p in self._not_before]
+                self._changed.wait(max(min(waits), 0.001) if waits and self._publish else 0.5)
+            return None
+
+    def _forget_old(self, now: float) -> None:
+        for poll_id in [p for p, t in self._not_before.items() if t <= now and p not in self._pending]:
+            del self._not_before[poll_id]
+
+    def _run(self) -> None:
+        while (item := self._next()) is not None:
+            poll_id, final = item
+            retry_in: float | None = None
+            try:
+                assert self._publish is not None
+                retry_in = self._publish(poll_id, final)
+            except Exception:
+                log.exception("could not update the message of poll %s; the next vote tries again", poll_id)
+            with self._changed:
+                self._busy -= 1
+                # The interval counts from the end of the update: Slack sees them that far apart.
+                self._not_before[poll_id] = max(
+                    self._not_before.get(poll_id, 0.0), self._clock() + self.interval
+                )
+                if retry_in is not None:
+                    self._pending[poll_id] = self._pending.get(poll_id, False) or final
+                    self._not_before[poll_id] = self._clock() + max(retry_in, 0.0)
+                self._changed.notify_all()

@@ -1,0 +1,298 @@
+"""The Slack side of polls shared by their listeners and the scheduled jobs: posting a new poll,
+updating its message, reminders by direct message, and reading the poll modals' state."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.polls import (
+    CHOICE_FIELD,
+    WHOLE,
+    Answer,
+    Audience,
+    Change,
+    PollDraft,
+    PollView,
+    VoteOutcome,
+    VoteRequest,
+    item_field,
+    reason_field,
+)
+from bot.services import Services
+from bot.services.poll_updates import Publisher
+from bot.services.polls import Reminder
+from handlers.blocks.common import fallback
+from handlers.blocks.polls import confirmation, poll_message, reminder_dm
+from handlers.metadata import ModalState
+
+log = logging.getLogger("consult_bot.polls")
+# Slack's answers when the bot cannot read or post in a channel.
+_NOT_THERE = {"channel_not_found", "not_in_channel", "is_archived", "restricted_action"}
+_UNEXPECTED = "Sorry, something went wrong on my side and your vote was not recorded. Please click again."
+
+
+class PollFormState(ModalState):
+    channel_id: str
+
+
+class PollAnswerState(ModalState):
+    number: int
+    poll_id: int
+    channel_id: str | None = None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def refusals_told(respond: Respond | Callable[..., Any]) -> Iterator[None]:
+    """After ack(), a refusal (DomainError) is told to the person here, ephemeral, not raised.
+
+    Bolt resets an acknowledged response to "none" when the listener then raises; if that happens
+    before it has sent the acknowledgement, Slack gets a 404 after three seconds instead of the 200
+    (and a submitted form would stay open with an error). Other errors still go to the one error
+    handler. `respond` is Bolt's, or anything that takes the same keyword arguments.
+    """
+    try:
+        yield
+    except DomainError as error:
+        respond(text=fallback(error.message), response_type="ephemeral", replace_original=False)
+
+
+def direct_message(client: WebClient, user: str) -> Callable[..., None]:
+    """A `respond` for requests without a response URL (form submissions): a direct message."""
+
+    def tell(*, text: str, **_: Any) -> None:
+        client.chat_postMessage(channel=user, text=text)
+
+    return tell
+
+
+def _not_there(channel_id: str) -> DomainError:
+    return DomainError(
+        f"I cannot post in <#{channel_id}>: invite me first with `/invite @consult-bot`, then post the poll "
+        "again. No poll was saved."
+    )
+
+
+def user_zone(client: WebClient, user: str, default: ZoneInfo) -> ZoneInfo:
+    """The person's time zone as set in Slack."""
+    try:
+        name = client.users_info(user=user)["user"].get("tz")
+        return ZoneInfo(str(name)) if name else default
+    except (SlackApiError, ZoneInfoNotFoundError, ValueError, KeyError):
+        log.warning("no time zone for %s; using %s", user, default)
+        return default
+
+
+def channel_members(client: WebClient, channel_id: str) -> list[str]:
+    """Everyone in the channel now (all pages)."""
+    members: list[str] = []
+    cursor = ""
+    try:
+        while True:
+            page = client.conversations_members(channel=channel_id, cursor=cursor or None, limit=200)
+            found: list[Any] = page.get("members") or []
+            members += [str(m) for m in found]
+            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                return members
+    except SlackApiError as exc:
+        if exc.response.get("error") in _NOT_THERE:
+            raise _not_there(channel_id) from exc
+        raise
+
+
+def post_new_poll(
+    client: WebClient, services: Services, draft: PollDraft, *, user: str, channel_id: str, key: str
+) -> PollView | None:
+    """Stores the poll with its audience and posts it in the channel; None for a repeated request."""
+    members = channel_members(client, channel_id) if draft.audience is Audience.CHANNEL else []
+    poll, created = services.polls.create(
+        draft, creator=user, channel_id=channel_id, submission_key=key, channel_members=members, now=now()
+    )
+    if not created:
+        return None
+    post_poll_message(client, services, poll)
+    return poll
+
+
+def post_poll_message(client: WebClient, services: Services, poll: PollView) -> None:
+    """Posts a stored poll (chat.postMessage: the bot then owns the message it keeps up to date)."""
+    channel_id = str(poll.channel_id)
+    text, blocks = poll_message(services.polls.results(poll.number))
+    try:
+        posted = client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        services.polls.discard(poll.id)
+        if exc.response.get("error") in _NOT_THERE:
+            raise _not_there(channel_id) from exc
+        raise
+    services.polls.record_message(poll.id, str(posted["channel"]), str(posted["ts"]))
+
+
+def clicked_message(body: dict[str, Any]) -> tuple[str, str]:
+    """The channel and timestamp of the message whose element was used."""
+    container = body.get("container") or {}
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    return channel, str(container.get("message_ts") or "")
+
+
+def element_value(action: dict[str, Any]) -> str:
+    """A button's value, or a menu's (first) chosen option value."""
+    if action.get("value"):
+        return str(action["value"])
+    if action.get("selected_option"):
+        return str(action["selected_option"]["value"])
+    chosen = action.get("selected_options") or []
+    return str(chosen[0]["value"]) if chosen else ""
+
+
+def poll_number(value: str) -> int | None:
+    """The poll number from an element value `<poll number>[:<option index>]`."""
+    number = value.split(":", 1)[0]
+    return int(number) if number.isdigit() else None
+
+
+def locate(services: Services, body: dict[str, Any], action: dict[str, Any]) -> PollView:
+    """The poll behind the clicked message (its channel and timestamp), or UnknownPoll."""
+    return services.polls.for_message(*clicked_message(body), poll_number(element_value(action)))
+
+
+def vote_request(body: dict[str, Any], action: dict[str, Any], change: Change) -> VoteRequest:
+    """A click on a poll message as a vote to queue."""
+    return VoteRequest(
+        user=body["user"]["id"],
+        change=change,
+        delivery=delivery_id(body, action),
+        message=clicked_message(body),
+        number=poll_number(element_value(action)),
+    )
+
+
+def tell_voter(respond: Respond) -> Callable[[VoteOutcome | Exception], None]:
+    """How a queued vote's outcome reaches the voter: their current answer, or why not (ephemeral)."""
+
+    def tell(result: VoteOutcome | Exception) -> None:
+        if isinstance(result, VoteOutcome):
+            if not result.counted:
+                return  # a repeated delivery: the voter already has their confirmation
+            text, blocks = confirmation(result.poll, result.answer, result.results)
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+            return
+        message = result.message if isinstance(result, DomainError) else _UNEXPECTED
+        respond(text=fallback(message), response_type="ephemeral", replace_original=False)
+
+    return tell
+
+
+def option_index(value: str) -> int:
+    """The option index from an element value `<poll number>:<index>`."""
+    _, _, index = value.partition(":")
+    if not index.isdigit():
+        raise DomainError(
+            "This button is not one of the poll's options; use the buttons on the poll message."
+        )
+    return int(index)
+
+
+def delivery_id(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """Identifies one click: a retried or duplicated delivery of it carries the same values."""
+    chosen = action.get("value") or action.get("selected_option") or action.get("selected_options")
+    return f"{body['user']['id']}:{action.get('action_ts')}:{action.get('action_id')}:{chosen}"
+
+
+def publisher(client: WebClient, services: Services) -> Publisher:
+    """How the coalescing refresher updates a poll's message: render now, one chat.update."""
+
+    def publish(poll_id: int, final: bool) -> float | None:
+        claim = services.polls.claim_refresh(poll_id, final=final)
+        if claim.results is None:
+            return claim.retry_in
+        poll = claim.results.poll
+        text, blocks = poll_message(claim.results)
+        client.chat_update(channel=str(poll.channel_id), ts=str(poll.message_ts), text=text, blocks=blocks)
+        services.polls.refreshed(poll_id)
+        return None
+
+    return publish
+
+
+def bind_publisher(client: WebClient, services: Services) -> None:
+    services.polls.updates.bind(publisher(client, services))
+
+
+def send_reminders(client: WebClient, reminder: Reminder) -> list[str]:
+    """A direct message to each partner who has not answered; returns whom it reached."""
+    poll = reminder.poll
+    permalink = None
+    if poll.channel_id and poll.message_ts:
+        try:
+            permalink = str(
+                client.chat_getPermalink(channel=poll.channel_id, message_ts=poll.message_ts)["permalink"]
+            )
+        except SlackApiError:
+            log.info("no permalink for %s; the reminder names the channel instead", poll.ref)
+    text, blocks = reminder_dm(poll, permalink)
+    reached = []
+    for user in reminder.user_ids:
+        try:
+            client.chat_postMessage(channel=user, text=text, blocks=blocks)
+            reached.append(user)
+        except SlackApiError as exc:
+            log.warning("could not remind %s about %s: %s", user, poll.ref, exc.response.get("error"))
+    return reached
+
+
+# --- reading the modals -------------------------------------------------------------------------
+
+
+def state_values(view: dict[str, Any]) -> dict[str, Any]:
+    """Each input's value by block id: text, one option value, a list of option values, or a time."""
+    values: dict[str, Any] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        for element in actions.values():
+            values[block_id] = _element_value(element)
+    return values
+
+
+def _element_value(element: dict[str, Any]) -> Any:
+    if "selected_options" in element:
+        return [str(o["value"]) for o in element.get("selected_options") or []]
+    if "selected_option" in element:
+        option = element.get("selected_option")
+        return str(option["value"]) if option else None
+    if "selected_date_time" in element:
+        return element.get("selected_date_time")
+    return element.get("value")
+
+
+def answer_from_form(poll: PollView, values: dict[str, Any]) -> Answer:
+    """The answer modal's inputs as an Answer (validated later, with the poll's rules)."""
+    reasons = {WHOLE: str(values.get(reason_field(WHOLE)) or "")}
+    if poll.kind.by_buttons:
+        raw = values.get(CHOICE_FIELD)
+        picked = raw if isinstance(raw, list) else [raw] if raw else []
+        return Answer(choices=tuple(int(v) for v in picked), reasons=reasons)
+    ratings: dict[int, int] = {}
+    for index in range(len(poll.options)):
+        raw = values.get(item_field(index))
+        reasons[index] = str(values.get(reason_field(index)) or "")
+        if raw in (None, ""):
+            continue
+        try:
+            ratings[index] = int(str(raw))
+        except ValueError:
+            raise InvalidInput({item_field(index): "Give a whole number."}) from None
+    return Answer(ratings=ratings, reasons=reasons)

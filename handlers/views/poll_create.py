@@ -1,0 +1,75 @@
+"""Submission of the poll form: validate, then post the poll in the channel it was opened from."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.domain.errors import InvalidInput
+from bot.domain.polls import (
+    Audience,
+    PollDraft,
+    PollKind,
+    Visibility,
+    parse_validity_selection,
+    validate_draft,
+)
+from bot.services import Services
+from handlers.ids import PollCallback, PollField
+from handlers.poll_support import (
+    PollFormState,
+    direct_message,
+    now,
+    post_new_poll,
+    refusals_told,
+    state_values,
+)
+
+
+def register(app: App, services: Services) -> None:
+    @app.view(PollCallback.CREATE.value)
+    def submit_poll(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        services.partners.require(body["user"]["id"])
+        draft = services.polls.prepare(validate_draft(read_draft(state_values(view)), now()))
+        state = PollFormState.load(view.get("private_metadata"))
+        ack()
+        user = body["user"]["id"]
+        # Not in the channel any more, say: told by direct message (the form has closed).
+        with refusals_told(direct_message(client, user)):
+            post_new_poll(
+                client, services, draft, user=user, channel_id=state.channel_id, key=f"view:{view['id']}"
+            )
+
+
+def read_draft(values: dict[str, Any]) -> PollDraft:
+    """The form's inputs as a draft; shapes that are not even readable become field errors."""
+    kind = PollKind(values.get(PollField.KIND) or PollKind.SINGLE.value)
+    raw_options = str(values.get(PollField.OPTIONS) or "")
+    settings = set(values.get(PollField.SETTINGS) or [])
+    deadline = values.get(PollField.DEADLINE)
+    return PollDraft(
+        question=str(values.get(PollField.QUESTION) or ""),
+        kind=kind,
+        options=tuple(line.strip() for line in raw_options.splitlines() if line.strip()),
+        selection=parse_validity_selection(raw_options) if kind is PollKind.VALIDITY else None,
+        anonymous="anonymous" in settings,
+        visibility=Visibility(values.get(PollField.VISIBILITY) or Visibility.LIVE.value),
+        audience=Audience(values.get(PollField.AUDIENCE) or Audience.CHANNEL.value),
+        max_choices=_whole(values, PollField.MAX_CHOICES),
+        points_budget=_whole(values, PollField.POINTS_BUDGET),
+        require_reason="require_reason" in settings,
+        deadline=datetime.fromtimestamp(int(deadline), UTC) if deadline else None,
+    )
+
+
+def _whole(values: dict[str, Any], field: PollField) -> int | None:
+    raw = values.get(field)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise InvalidInput({field.value: "Give a whole number."}) from None

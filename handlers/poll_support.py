@@ -4,8 +4,7 @@ updating its message, reminders by direct message, and reading the poll modals' 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,30 +52,6 @@ class PollAnswerState(ModalState):
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-@contextmanager
-def refusals_told(respond: Respond | Callable[..., Any]) -> Iterator[None]:
-    """After ack(), a refusal (DomainError) is told to the person here, ephemeral, not raised.
-
-    Bolt resets an acknowledged response to "none" when the listener then raises; if that happens
-    before it has sent the acknowledgement, Slack gets a 404 after three seconds instead of the 200
-    (and a submitted form would stay open with an error). Other errors still go to the one error
-    handler. `respond` is Bolt's, or anything that takes the same keyword arguments.
-    """
-    try:
-        yield
-    except DomainError as error:
-        respond(text=fallback(error.message), response_type="ephemeral", replace_original=False)
-
-
-def direct_message(client: WebClient, user: str) -> Callable[..., None]:
-    """A `respond` for requests without a response URL (form submissions): a direct message."""
-
-    def tell(*, text: str, **_: Any) -> None:
-        client.chat_postMessage(channel=user, text=text)
-
-    return tell
 
 
 def _not_there(channel_id: str) -> DomainError:

@@ -22,7 +22,6 @@ from handlers.poll_support import (
     element_value,
     locate,
     option_index,
-    refusals_told,
     tell_voter,
     vote_request,
 )
@@ -40,25 +39,22 @@ def register(app: App, services: Services) -> None:
         # Slack ignores what a click's acknowledgement says, and the vote waits for no database:
         # acknowledge, queue the vote, and answer the voter ephemerally once it is applied.
         ack()
-        with refusals_told(respond):
-            change = Click(option_index(element_value(action)))
-            services.polls.votes.submit(vote_request(body, action, change), tell_voter(respond))
+        change = Click(option_index(element_value(action)))
+        services.polls.votes.submit(vote_request(body, action, change), tell_voter(respond))
 
     @app.action(PollAction.MULTI_SELECT.value)
     def vote_many(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        with refusals_told(respond):
-            chosen = tuple(option_index(str(o["value"])) for o in action.get("selected_options") or [])
-            services.polls.votes.submit(vote_request(body, action, Selection(chosen)), tell_voter(respond))
+        chosen = tuple(option_index(str(o["value"])) for o in action.get("selected_options") or [])
+        services.polls.votes.submit(vote_request(body, action, Selection(chosen)), tell_voter(respond))
 
     @app.action(PollAction.ANSWER.value)
     def open_answer_form(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        with refusals_told(respond):
-            poll = locate(services, body, action)
-            form = services.polls.answer_form(poll.id, body["user"]["id"])
-            state = PollAnswerState(number=poll.number, poll_id=poll.id, channel_id=poll.channel_id)
-            view = answer_modal(form.poll, form.current, form.previous, state.dump())
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+        poll = locate(services, body, action)
+        form = services.polls.answer_form(poll.id, body["user"]["id"])
+        state = PollAnswerState(number=poll.number, poll_id=poll.id, channel_id=poll.channel_id)
+        view = answer_modal(form.poll, form.current, form.previous, state.dump())
+        client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.polls import parse_quick_poll
 from bot.services import Services
 from handlers.blocks.polls import creation_modal
-from handlers.poll_support import PollFormState, now, post_new_poll, refusals_told, user_zone
+from handlers.poll_support import PollFormState, now, post_new_poll, user_zone
 
 
 def register(app: App, services: Services) -> None:
@@ -27,10 +27,9 @@ def register(app: App, services: Services) -> None:
         # Everything that can be checked without Slack is answered in the acknowledgement.
         quick = parse_quick_poll(text, now())
         ack()
-        with refusals_told(respond):
-            draft = quick.draft
-            if quick.local_deadline is not None:
-                draft = quick.resolve(user_zone(client, user, services.settings.timezone), now())
-            post_new_poll(
-                client, services, draft, user=user, channel_id=channel, key=f"command:{command['trigger_id']}"
-            )
+        draft = quick.draft
+        if quick.local_deadline is not None:
+            draft = quick.resolve(user_zone(client, user, services.settings.timezone), now())
+        post_new_poll(
+            client, services, draft, user=user, channel_id=channel, key=f"command:{command['trigger_id']}"
+        )

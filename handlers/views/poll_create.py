@@ -21,10 +21,8 @@ from bot.services import Services
 from handlers.ids import PollCallback, PollField
 from handlers.poll_support import (
     PollFormState,
-    direct_message,
     now,
     post_new_poll,
-    refusals_told,
     state_values,
 )
 
@@ -38,10 +36,9 @@ def register(app: App, services: Services) -> None:
         ack()
         user = body["user"]["id"]
         # Not in the channel any more, say: told by direct message (the form has closed).
-        with refusals_told(direct_message(client, user)):
-            post_new_poll(
-                client, services, draft, user=user, channel_id=state.channel_id, key=f"view:{view['id']}"
-            )
+        post_new_poll(
+            client, services, draft, user=user, channel_id=state.channel_id, key=f"view:{view['id']}"
+        )
 
 
 def read_draft(values: dict[str, Any]) -> PollDraft:

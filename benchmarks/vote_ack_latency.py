@@ -295,9 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each app")
     parser.add_argument("--clickers", type=int, default=20)
     parser.add_argument(
-        "--freeze-gc",
-        action="store_true",
-        help="call gc.freeze() in both apps' processes once they have started",
+        "--no-freeze-gc",
+        dest="freeze_gc",
+        action="store_false",
+        help="do not gc.freeze() the minimal app's process (the bot's server always does, once started)",
     )
     args = parser.parse_args(argv)
 

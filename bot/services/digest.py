@@ -541,7 +541,12 @@ def _assemble(
     others = [i for i in items if i.ref not in placed]
     themed = [_themed(i, recs[i.ref]) for i in items]
     themes = theme_figures(themed, thresholds)
-    matrix = theme_matrix(themed, thresholds, countries=sorted({o.country for o in registered}))
+    matrix = theme_matrix(
+        themed,
+        thresholds,
+        countries=sorted({o.country for o in registered}),
+        regions=sorted({o.region for o in registered}),
+    )
     return DigestContent(
         period_key=period.key,
         period_start=period.start,

@@ -117,4 +117,5 @@ def test_the_markdown_carries_everything_with_partner_words_as_text() -> None:
     markdown = render_markdown(big_content())
     assert markdown.count("**R39**") == 4  # every item, not only the first six
     assert "\\<!channel\\>" in markdown and "<!channel>" not in markdown
-    assert "| SMEs | 2 |" in markdown
+    assert "| SMEs | 2 |" in markdown  # once by country (AT), once by region (Lower Austria)
+    assert markdown.count("| SMEs | 2 |") == 2 and "| theme | Lower Austria |" in markdown

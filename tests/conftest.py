@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from bot.config import Settings, load_settings
+from bot.demo import CHANNEL, DEMO_DATA, seed_workspace
 from bot.localslack import FakeSlack, SlackSender
 from bot.server import BotServer
 from bot.services import Services, build_services
@@ -24,10 +24,9 @@ from storage.models import Base
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
-DEMO_DATA = Path(__file__).resolve().parents[1] / "bot" / "demo_data"
 POSTGRES_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("CONSULT_REQUIRE_POSTGRES") == "1"
-CHANNEL = "C0POLICY"
+__all__ = ["CHANNEL", "DEMO_DATA", "eventually", "test_settings"]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -106,37 +105,6 @@ def fake_slack() -> Iterator[FakeSlack]:
     seed_workspace(fake)
     yield fake
     fake.stop()
-
-
-def seed_workspace(fake: FakeSlack) -> None:
-    """The demo consortium's people, an outsider, and the consortium's channel."""
-    import csv
-
-    members = []
-    zones = {
-        "AT": ("Europe/Vienna", 3600),
-        "HU": ("Europe/Budapest", 3600),
-        "ES": ("Europe/Madrid", 3600),
-        "IT": ("Europe/Rome", 3600),
-        "PL": ("Europe/Warsaw", 3600),
-        "DE": ("Europe/Berlin", 3600),
-        "FI": ("Europe/Helsinki", 7200),
-        "BE": ("Europe/Brussels", 3600),
-    }
-    with (DEMO_DATA / "partners.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            tz, offset = zones.get(row["country"], ("Europe/Brussels", 3600))
-            fake.add_user(
-                row["slack_user_id"],
-                row["name"].split()[0].lower(),
-                real_name=row["name"],
-                tz=tz,
-                tz_offset=offset,
-            )
-            members.append(row["slack_user_id"])
-    fake.add_user("U0OUTSIDE", "visitor", real_name="Vera Visitor")
-    fake.add_channel(CHANNEL, "policy-recommendations", members=[*members, "U0OUTSIDE"])
-    fake.add_channel("C0NOBOT", "random", members=members, bot_member=False)
 
 
 @pytest.fixture(scope="session")

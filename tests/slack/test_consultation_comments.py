@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.app import make_web_client
 from bot.jobs.consultations import reconcile_open
 from bot.localslack import FakeSlack, Message, SlackSender
@@ -19,18 +17,7 @@ from tests.slack.consultation_support import (
     LOMBARDY,
     OUTSIDER,
     latest,
-    propose,
-    start,
-    started,
 )
-
-
-@pytest.fixture
-def consultation(slack: SlackSender, fake_slack: FakeSlack, consortium: Services) -> tuple[str, Message]:
-    ref = propose(consortium)
-    root = start(slack, fake_slack, ref)
-    eventually(lambda: started(consortium, ref))
-    return ref, root
 
 
 def comment_count(services: Services, ref: str) -> int:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from bot.app import make_web_client
 from bot.domain.recommendations import Status
 from bot.jobs.consultations import sweep
@@ -20,19 +18,10 @@ from tests.slack.consultation_support import (
     LOMBARDY,
     answer,
     latest,
-    propose,
     root_text,
     start,
     started,
 )
-
-
-@pytest.fixture
-def consultation(slack: SlackSender, fake_slack: FakeSlack, consortium: Services) -> tuple[str, Message]:
-    ref = propose(consortium)
-    root = start(slack, fake_slack, ref)
-    eventually(lambda: started(consortium, ref))
-    return ref, root
 
 
 def test_organisations_without_a_position_are_reminded_once_before_the_deadline(

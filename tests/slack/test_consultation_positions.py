@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.services import Services
 from storage.models import ConsultationAudit, ConsultationPositionHistory
-from tests.conftest import CHANNEL, eventually
+from tests.conftest import CHANNEL
 from tests.slack.consultation_support import (
     AUTHOR,
     AUTHOR_COLLEAGUE,
@@ -18,19 +18,8 @@ from tests.slack.consultation_support import (
     OUTSIDER,
     answer,
     latest,
-    propose,
     root_text,
-    start,
-    started,
 )
-
-
-@pytest.fixture
-def consultation(slack: SlackSender, fake_slack: FakeSlack, consortium: Services) -> tuple[str, Message]:
-    ref = propose(consortium)
-    root = start(slack, fake_slack, ref)
-    eventually(lambda: started(consortium, ref))
-    return ref, root
 
 
 def test_a_position_is_the_organisations_and_shows_on_the_root_message(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.domain.recommendations import Status
@@ -17,21 +16,10 @@ from tests.slack.consultation_support import (
     LOMBARDY,
     answer,
     latest,
-    propose,
     root_text,
-    start,
-    started,
 )
 
 NEW_TEXT = "Create an EU-wide programme for collaborative R&D projects of large companies and cluster SMEs."
-
-
-@pytest.fixture
-def consultation(slack: SlackSender, fake_slack: FakeSlack, consortium: Services) -> tuple[str, Message]:
-    ref = propose(consortium)
-    root = start(slack, fake_slack, ref)
-    eventually(lambda: started(consortium, ref))
-    return ref, root
 
 
 def open_modal(slack: SlackSender, fake: FakeSlack, root: Message, user: str, action: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -140,20 +142,35 @@ class DigestService:
                 return _built(stored)
 
     def _compose(self, period: Period, now: datetime) -> tuple[DigestContent, dict[str, Any]]:
-        history = self._history(period)
-        since = _since(history)
-        partners = self.partners.all()
-        registered = registered_organisations(partners)
-        recs = {rec.ref: rec for rec in self.recommendations.all()}
-        consulted = self._consulted(since)
-        items, figures = self._recommendation_items(recs, consulted, registered, history)
+        with _collector_paused():
+            history = self._history(period)
+            since = _since(history)
+            registered = registered_organisations(self.partners.all())
+            recs = {rec.ref: rec for rec in self.recommendations.all()}
+            consulted = self._consulted(since)
+            items, figures = self._recommendation_items(recs, consulted, registered, history)
+        # Summaries may wait on the LLM: the collector runs meanwhile.
         summaries = self._summaries(recs, consulted)
+        with _collector_paused():
+            return self._assemble(period, now, since, recs, consulted, registered, items, figures, summaries)
+
+    def _assemble(
+        self,
+        period: Period,
+        now: datetime,
+        since: datetime,
+        recs: Mapping[str, RecommendationView],
+        consulted: Mapping[str, _Consulted],
+        registered: Sequence[Organisation],
+        items: list[RecItem],
+        figures: dict[str, Any],
+        summaries: Mapping[str, tuple[SummaryBlock, SummaryResult]],
+    ) -> tuple[DigestContent, dict[str, Any]]:
         items = [
             item.model_copy(update={"summary": summaries[item.ref][0]}) if item.ref in summaries else item
             for item in items
         ]
-        poll_results = self.polls.all_results()  # read once: the poll items and the gaps share it
-        polls = self._poll_items(poll_results, since)
+        polls, poll_gaps = self._polls(since)
         new = [rec for rec in recs.values() if rec.origin is None and rec.created_at >= since]
         results = [result for _, result in summaries.values()]
         content = _assemble(
@@ -169,7 +186,7 @@ class DigestService:
             consulted=consulted,
             summary_results=results,
             summarizer=self.summaries.summarizer,
-            poll_gaps=self._poll_gaps(poll_results),
+            poll_gaps=poll_gaps,
         )
         return content, figures
 
@@ -233,6 +250,12 @@ class DigestService:
         for item, result in zip(inputs, batch.results, strict=True):
             blocks[item.ref] = (_summary_block(item, result), result)
         return blocks
+
+    def _polls(self, since: datetime) -> tuple[list[PollItem], dict[str, list[str]]]:
+        """The poll items and each organisation's unanswered open polls, from one read of every poll's
+        results (kept no longer than this: they are the bulk of a build's objects)."""
+        poll_results = self.polls.all_results()
+        return self._poll_items(poll_results, since), self._poll_gaps(poll_results)
 
     def _poll_items(self, poll_results: Sequence[PollResults], since: datetime) -> list[PollItem]:
         items = []
@@ -301,6 +324,19 @@ class DigestService:
 
 
 # -- helpers: plain functions over the gathered data ---------------------------------------------
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Builds allocate many short-lived objects that reference counting frees anyway; the cyclic
+    collector's full passes over them made build time grow faster than the data (benchmarks/)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def render_markdown(content: DigestContent) -> str:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from storage.models import (
     Consultation,
@@ -28,8 +28,10 @@ class DigestRepository:
         return self.session.get(Digest, digest_id)
 
     def before(self, period_key: str, limit: int) -> Sequence[Digest]:
-        """The digests of earlier periods, newest first."""
+        """The digests of earlier periods, newest first: for their figures and the time they covered until,
+        so their content and Markdown (the bulk of a digest's row) are not loaded."""
         query = select(Digest).where(Digest.period_key < period_key).order_by(Digest.period_key.desc())
+        query = query.options(defer(Digest.content), defer(Digest.markdown))
         return self.session.scalars(query.limit(limit)).all()
 
     def recent(self, limit: int) -> Sequence[Digest]:

@@ -21,7 +21,7 @@ class NotRegistered(DomainError):
 
 
 class NotAllowed(DomainError):
-    pass
+    """The person is registered but their role does not allow this (the message says whose does)."""
 
 
 class UnknownReference(DomainError):

@@ -252,19 +252,10 @@ class DigestService:
         return blocks
 
     def _polls(self, since: datetime) -> tuple[list[PollItem], dict[str, list[str]]]:
-        """The poll items and each organisation's unanswered open polls, from one read of every poll's
-        results (kept no longer than this: they are the bulk of a build's objects)."""
-        poll_results = self.polls.all_results()
-        return self._poll_items(poll_results, since), self._poll_gaps(poll_results)
-
-    def _poll_items(self, poll_results: Sequence[PollResults], since: datetime) -> list[PollItem]:
-        items = []
-        for results in poll_results:
-            poll = results.poll
-            if not poll.is_open and (poll.closed_at is None or poll.closed_at < since):
-                continue
-            items.append(_poll_item(results))
-        return items
+        """The poll items and each organisation's unanswered open polls, from one read of the results
+        of the polls open or closed since the last digest (the bulk of a build's objects)."""
+        poll_results = self.polls.active_results(since)
+        return [_poll_item(results) for results in poll_results], self._poll_gaps(poll_results)
 
     def _poll_gaps(self, poll_results: Sequence[PollResults]) -> dict[str, list[str]]:
         """Open polls each organisation has not answered (no member answered)."""

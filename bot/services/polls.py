@@ -476,6 +476,16 @@ class PollService:
         with self.db.session() as session:
             return [self._results(session, poll, None, depth=0) for poll in PollRepository(session).all()]
 
+    def active_results(self, since: datetime) -> list[PollResults]:
+        """The results of the polls open now or closed since `since`: what a digest reports."""
+        with self.db.session() as session:
+            return [
+                self._results(session, poll, None, depth=0)
+                for poll in PollRepository(session).all()
+                if poll.status == PollStatus.OPEN.value
+                or (poll.closed_at is not None and poll.closed_at >= since)
+            ]
+
     def _results(
         self, session: Session, poll: Poll, viewer: str | None, depth: int, *, reveal: bool = False
     ) -> PollResults:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -149,8 +149,10 @@ class DigestService:
             recs = {rec.ref: rec for rec in self.recommendations.all()}
             consulted = self._consulted(since)
             items, figures = self._recommendation_items(recs, consulted, registered, history)
-        # Summaries may wait on the LLM: the collector runs meanwhile.
-        summaries = self._summaries(recs, consulted)
+        # An LLM may take a while to answer: the collector runs meanwhile. Offline, it is all computing.
+        offline = self.summaries.summarizer == "offline"
+        with _collector_paused() if offline else nullcontext():
+            summaries = self._summaries(recs, consulted)
         with _collector_paused():
             return self._assemble(period, now, since, recs, consulted, registered, items, figures, summaries)
 

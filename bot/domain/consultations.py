@@ -16,8 +16,8 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.recommendations import TEXT_MAX, TITLE_MAX, Status
-from bot.domain.text import check_text
+from bot.domain.recommendations import TEXT_MAX, Status, check_wording
+from bot.domain.text import check_field, check_text
 
 REASON_MAX = 1000
 AMENDMENT_MAX = TEXT_MAX
@@ -157,16 +157,24 @@ class AmendmentDraft:
 
 def validate_amendment(text: str | None, note: str | None) -> AmendmentDraft:
     errors: dict[str, str] = {}
-    clean_text, problem = check_text(
-        text, label="The suggested wording", max_length=AMENDMENT_MAX, required=True, multiline=True
+    clean_text = check_field(
+        errors,
+        "wording",
+        text,
+        label="The suggested wording",
+        max_length=AMENDMENT_MAX,
+        required=True,
+        multiline=True,
     )
-    if problem:
-        errors["wording"] = problem
-    clean_note, problem = check_text(
-        note, label="The explanation", max_length=AMENDMENT_NOTE_MAX, required=False, multiline=True
+    clean_note = check_field(
+        errors,
+        "note",
+        note,
+        label="The explanation",
+        max_length=AMENDMENT_NOTE_MAX,
+        required=False,
+        multiline=True,
     )
-    if problem:
-        errors["note"] = problem
     if errors:
         raise InvalidInput(errors)
     return AmendmentDraft(clean_text, clean_note)
@@ -184,21 +192,16 @@ def validate_revision(
     title: str | None, text: str | None, note: str | None, adopted: Iterable[str] = ()
 ) -> RevisionDraft:
     errors: dict[str, str] = {}
-    clean_title, problem = check_text(
-        title, label="The title", max_length=TITLE_MAX, required=True, multiline=False
+    clean_title, clean_text = check_wording(errors, title, text)
+    clean_note = check_field(
+        errors,
+        "note",
+        note,
+        label="What changed",
+        max_length=REVISION_NOTE_MAX,
+        required=False,
+        multiline=True,
     )
-    if problem:
-        errors["title"] = problem
-    clean_text, problem = check_text(
-        text, label="The recommendation text", max_length=TEXT_MAX, required=True, multiline=True
-    )
-    if problem:
-        errors["text"] = problem
-    clean_note, problem = check_text(
-        note, label="What changed", max_length=REVISION_NOTE_MAX, required=False, multiline=True
-    )
-    if problem:
-        errors["note"] = problem
     if errors:
         raise InvalidInput(errors)
     ids = tuple(sorted({int(a) for a in adopted if str(a).isdigit()}))
@@ -218,11 +221,15 @@ def validate_outcome(outcome: str | None, statement: str | None) -> OutcomeDraft
     except ValueError:
         chosen = None
         errors["outcome"] = "Choose the outcome: endorsed or withdrawn."
-    clean, problem = check_text(
-        statement, label="The outcome statement", max_length=OUTCOME_MAX, required=True, multiline=True
+    clean = check_field(
+        errors,
+        "statement",
+        statement,
+        label="The outcome statement",
+        max_length=OUTCOME_MAX,
+        required=True,
+        multiline=True,
     )
-    if problem:
-        errors["statement"] = problem
     if errors or chosen is None:
         raise InvalidInput(errors)
     return OutcomeDraft(chosen, clean)
@@ -251,11 +258,15 @@ def validate_on_behalf(
     except InvalidInput as exc:
         draft = None
         errors.update(exc.field_errors)
-    clean_source, problem = check_text(
-        source, label="How it was given", max_length=SOURCE_MAX, required=True, multiline=False
+    clean_source = check_field(
+        errors,
+        "source",
+        source,
+        label="How it was given",
+        max_length=SOURCE_MAX,
+        required=True,
+        multiline=False,
     )
-    if problem:
-        errors["source"] = problem
     if errors or draft is None:
         raise InvalidInput(errors)
     return OnBehalfDraft(org, draft, clean_source)

@@ -19,7 +19,7 @@ from typing import Literal
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.partners import PartnerInfo
 from bot.domain.recommendations import parse_ref
-from bot.domain.text import check_text
+from bot.domain.text import check_field, check_text
 
 # Slack's limits decide ours: an option is a button or menu option (75 characters); a message has
 # at most 25 buttons in an actions block, a menu at most 100 options.
@@ -256,11 +256,15 @@ def _check_items(options: Sequence[str], kind: PollKind) -> str | None:
 def validate_draft(draft: PollDraft, now: datetime) -> PollDraft:
     """Raises InvalidInput keyed by the creation modal's fields; returns the draft, cleaned."""
     errors: dict[str, str] = {}
-    question, problem = check_text(
-        draft.question, label="The question", max_length=QUESTION_MAX, required=True, multiline=True
+    question = check_field(
+        errors,
+        "question",
+        draft.question,
+        label="The question",
+        max_length=QUESTION_MAX,
+        required=True,
+        multiline=True,
     )
-    if problem:
-        errors["question"] = problem
     options = tuple(" ".join(option.split()) for option in draft.options if option.strip())
     if draft.kind is PollKind.VALIDITY:
         if draft.selection is None or not (draft.selection.numbers or draft.selection.origin):

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from bot.domain.consensus import RecommendationFigures
 from bot.domain.errors import CsvRowError, InvalidInput
-from bot.domain.text import check_text
+from bot.domain.text import check_field, check_text
 
 TITLE_MAX = 150
 TEXT_MAX = 3000
@@ -113,26 +113,38 @@ def split_themes(raw: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(themes)
 
 
+def check_wording(errors: dict[str, str], title: str | None, text: str | None) -> tuple[str, str]:
+    """A recommendation's title and text, cleaned; problems go into `errors` under "title" and "text"."""
+    clean_title = check_field(
+        errors, "title", title, label="The title", max_length=TITLE_MAX, required=True, multiline=False
+    )
+    clean_text = check_field(
+        errors,
+        "text",
+        text,
+        label="The recommendation text",
+        max_length=TEXT_MAX,
+        required=True,
+        multiline=True,
+    )
+    return clean_title, clean_text
+
+
 def validate_proposal(
     *, title: str | None, text: str | None, rationale: str | None, themes: str | None, level: str | None
 ) -> ProposalDraft:
     """Raises InvalidInput with one message per bad field (field names as in the modal)."""
     errors: dict[str, str] = {}
-    clean_title, problem = check_text(
-        title, label="The title", max_length=TITLE_MAX, required=True, multiline=False
+    clean_title, clean_text = check_wording(errors, title, text)
+    clean_rationale = check_field(
+        errors,
+        "rationale",
+        rationale,
+        label="The rationale",
+        max_length=RATIONALE_MAX,
+        required=False,
+        multiline=True,
     )
-    if problem:
-        errors["title"] = problem
-    clean_text, problem = check_text(
-        text, label="The recommendation text", max_length=TEXT_MAX, required=True, multiline=True
-    )
-    if problem:
-        errors["text"] = problem
-    clean_rationale, problem = check_text(
-        rationale, label="The rationale", max_length=RATIONALE_MAX, required=False, multiline=True
-    )
-    if problem:
-        errors["rationale"] = problem
     theme_list, problem = _check_themes(themes or "")
     if problem:
         errors["themes"] = problem

@@ -36,3 +36,22 @@ def check_text(
         where = "" if multiline else " (and must be on one line)"
         return cleaned, f"{label} contains control characters{where}; remove them and try again."
     return cleaned, None
+
+
+def check_field(
+    errors: dict[str, str],
+    field: str,
+    value: str | None,
+    *,
+    label: str,
+    max_length: int,
+    required: bool,
+    multiline: bool,
+) -> str:
+    """The cleaned text of one form field; its problem, if any, goes into `errors` under `field`."""
+    cleaned, problem = check_text(
+        value, label=label, max_length=max_length, required=required, multiline=multiline
+    )
+    if problem:
+        errors[field] = problem
+    return cleaned

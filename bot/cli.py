@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import urllib.error
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import CsvRowError, DomainError
@@ -30,6 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except DomainError as exc:
         print(f"consult-bot: {exc.message}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"consult-bot: there is no file {exc.filename}; check the path and try again.", file=sys.stderr)
+        return 1
+    except SlackApiError as exc:
+        print(f"consult-bot: Slack refused the call: {exc.response.get('error')}.", file=sys.stderr)
+        return 1
+    except urllib.error.URLError as exc:
+        print(f"consult-bot: cannot reach Slack at SLACK_API_URL ({exc.reason}).", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -160,7 +172,7 @@ def _digest(args: argparse.Namespace) -> int:
         from bot.jobs.digest import send_period_digest
 
         report = send_period_digest(services, make_web_client(services), period)
-        built = services.digest.build(period, now)
+        built = report.digest
         print(f"digest of the period from {period.key}: {report.describe()}", file=sys.stderr)
     else:
         built = services.digest.preview(period, now)

@@ -23,6 +23,7 @@ log = logging.getLogger("consult_bot.digest")
 
 @dataclass
 class DeliveryReport:
+    digest: BuiltDigest
     sent: list[str] = field(default_factory=list)
     already_sent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -38,7 +39,7 @@ class DeliveryReport:
 
 def deliver_digest(services: Services, client: WebClient, built: BuiltDigest) -> DeliveryReport:
     assert built.digest_id is not None, "only a stored digest is delivered"
-    report = DeliveryReport()
+    report = DeliveryReport(built)
     recipients = [c.slack_user_id for c in services.partners.coordinators()]
     if services.settings.digest_channel:
         recipients.append(services.settings.digest_channel)

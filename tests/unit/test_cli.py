@@ -148,3 +148,18 @@ def test_a_malformed_setting_is_one_clear_line(
     assert run("partners", "list") == 2
     err = capsys.readouterr().err
     assert "PORT" in err and err.count("\n") == 1
+
+
+def test_a_missing_file_and_an_unreachable_slack_are_one_clear_line(
+    cli_env: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("partners", "import", "/no/such/partners.csv") == 1
+    assert capsys.readouterr().err.strip() == (
+        "consult-bot: there is no file /no/such/partners.csv; check the path and try again."
+    )
+    cli_env.partners.import_csv(DEMO_DATA / "partners.csv")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")  # nothing listens on port 9
+    assert run("digest", "--send") == 1
+    err = capsys.readouterr().err
+    assert "cannot reach Slack at SLACK_API_URL" in err and "Traceback" not in err

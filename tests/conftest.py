@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.config import Settings, load_settings
 from bot.demo import CHANNEL, DEMO_DATA, seed_workspace
@@ -41,26 +44,44 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'consult.db'}"
-    elif POSTGRES_URL:
-        url = POSTGRES_URL
-    elif REQUIRE_POSTGRES:
-        pytest.fail(
-            "PostgreSQL is required (CONSULT_REQUIRE_POSTGRES=1) but CONSULT_TEST_POSTGRES_URL is not set"
-        )
-    else:
+        db = Database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'consult.db'}")
+        db.upgrade()
+        yield db
+        db.dispose()
+        return
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail(
+                "PostgreSQL is required (CONSULT_REQUIRE_POSTGRES=1) but CONSULT_TEST_POSTGRES_URL is not set"
+            )
         pytest.skip("PostgreSQL NOT TESTED: CONSULT_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
-    db = Database(url)
-    if request.param == "postgresql":
-        if not db.ping():
-            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable; run scripts/postgres-test-db.sh")
-        with db.engine.begin() as connection:
-            # A clean schema per run: the migrations are tested from scratch on PostgreSQL too.
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    db.upgrade()
-    yield db
-    db.dispose()
+    with private_postgres_database(POSTGRES_URL) as url:
+        db = Database(url)
+        db.upgrade()
+        yield db
+        db.dispose()
+
+
+@contextmanager
+def private_postgres_database(server_url: str) -> Iterator[str]:
+    """A database of this test process's own, created for it and dropped after it.
+
+    Two test runs on one machine, or the workers of `pytest -n`, never share a database: each gets
+    `<base>_<unique suffix>`, and the migrations are tested from scratch on PostgreSQL too.
+    """
+    admin = Database(server_url)
+    if not admin.ping():
+        pytest.fail(f"PostgreSQL at {server_url} is not reachable; run scripts/postgres-test-db.sh")
+    base = make_url(server_url)
+    name = f"{base.database}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def clear(db: Database) -> None:

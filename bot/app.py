@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 import handlers
 from bot.services import Services
+from handlers.poll_support import bind_publisher
 
 T = TypeVar("T")
 log = logging.getLogger("consult_bot")
@@ -114,6 +115,8 @@ def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
     )
     app.middleware(_sticky_ack)
     handlers.register(app, services)
+    # The coalescing refresher updates poll messages through this app's Web API client.
+    bind_publisher(app.client, services)
     return app
 
 

@@ -1,23 +1,31 @@
-"""How Slack reaches the bot: every listener module registers itself here."""
+"""How Slack reaches the bot: every listener, registered explicitly, kind by kind.
+
+Listeners are top-level functions; Bolt gives them `services` like any of its own arguments
+(`ack`, `body`, `client`...), since the middleware below puts it in every request's context.
+Bolt tries listeners in registration order: actions first, and votes first among them.
+"""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from types import ModuleType
+from collections.abc import Callable
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot.services import Services
 from handlers import actions, commands, errors, events, shortcuts, views
 
-KINDS: tuple[ModuleType, ...] = (commands, actions, views, events, shortcuts)
-
 
 def register(app: App, services: Services) -> None:
-    """Registers the error handler and every listener module of every kind."""
+    """The error handler, the services in each request's context, and every listener."""
     errors.register(app)
-    for kind in KINDS:
-        for module_info in sorted(pkgutil.iter_modules(kind.__path__), key=lambda m: m.name):
-            module = importlib.import_module(f"{kind.__name__}.{module_info.name}")
-            module.register(app, services)
+
+    def provide_services(context: BoltContext, next: Callable[[], None]) -> None:
+        context["services"] = services
+        next()
+
+    app.middleware(provide_services)
+    actions.register(app)
+    views.register(app)
+    commands.register(app)
+    events.register(app)
+    shortcuts.register(app)

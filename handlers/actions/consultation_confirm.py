@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.blocks.consultations import confirmed_message
 from handlers.consultation_flow import consultation_id, refresh_root
-from handlers.ids import ConsultAction
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(ConsultAction.CONFIRM.value)
-    def keep_position(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        cid = consultation_id(action)
-        view, position = services.consultations.confirm_position(cid, body["user"]["id"])
-        text, blocks = confirmed_message(view, position)
-        respond(text=text, blocks=blocks, replace_original=True)
-        refresh_root(client, services, cid)
+def keep_position(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+) -> None:
+    ack()
+    cid = consultation_id(action)
+    view, position = services.consultations.confirm_position(cid, body["user"]["id"])
+    text, blocks = confirmed_message(view, position)
+    respond(text=text, blocks=blocks, replace_original=True)
+    refresh_root(client, services, cid)

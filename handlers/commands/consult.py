@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.domain.consultations import default_deadline, parse_consult_arguments
@@ -15,26 +15,25 @@ from handlers.blocks.consultations import nothing_to_consult, picker_modal
 from handlers.consultation_flow import PickState, post_consultation
 
 
-def register(app: App, services: Services) -> None:
+def consult(
+    ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Services
+) -> None:
     settings = services.settings
-
-    @app.command("/consult")
-    def consult(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        user, channel = command["user_id"], command["channel_id"]
-        text = (command.get("text") or "").strip()
-        if not text:
-            choices = services.consultations.consultable(user)
-            if not choices:
-                raise DomainError(nothing_to_consult())
-            ack()
-            deadline = default_deadline(datetime.now(UTC), settings.consult_deadline_days, settings.timezone)
-            view = picker_modal(
-                choices, PickState(channel_id=channel).dump(), deadline.astimezone(settings.timezone).date()
-            )
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-            return
-        request = parse_consult_arguments(text, settings.timezone, settings.consult_deadline_days)
-        # Claimed before the acknowledgement: a second /consult finds this one and links to it.
-        started = services.consultations.start(request.ref, user, channel, deadline=request.deadline)
+    user, channel = command["user_id"], command["channel_id"]
+    text = (command.get("text") or "").strip()
+    if not text:
+        choices = services.consultations.consultable(user)
+        if not choices:
+            raise DomainError(nothing_to_consult())
         ack()
-        post_consultation(client, services, started)
+        deadline = default_deadline(datetime.now(UTC), settings.consult_deadline_days, settings.timezone)
+        view = picker_modal(
+            choices, PickState(channel_id=channel).dump(), deadline.astimezone(settings.timezone).date()
+        )
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+        return
+    request = parse_consult_arguments(text, settings.timezone, settings.consult_deadline_days)
+    # Claimed before the acknowledgement: a second /consult finds this one and links to it.
+    started = services.consultations.start(request.ref, user, channel, deadline=request.deadline)
+    ack()
+    post_consultation(client, services, started)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.domain.polls import parse_quick_poll
@@ -13,23 +13,21 @@ from handlers.blocks.polls import creation_modal
 from handlers.poll_support import PollFormState, now, post_new_poll, user_zone
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/poll")
-    def poll(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        user, channel = command["user_id"], command["channel_id"]
-        services.partners.require(user)
-        text = (command.get("text") or "").strip()
-        if not text:
-            ack()
-            view = creation_modal(PollFormState(channel_id=channel).dump())
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-            return
-        # Everything that can be checked without Slack is answered in the acknowledgement.
-        quick = parse_quick_poll(text, now())
+def poll(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Services) -> None:
+    user, channel = command["user_id"], command["channel_id"]
+    services.partners.require(user)
+    text = (command.get("text") or "").strip()
+    if not text:
         ack()
-        draft = quick.draft
-        if quick.local_deadline is not None:
-            draft = quick.resolve(user_zone(client, user, services.settings.timezone), now())
-        post_new_poll(
-            client, services, draft, user=user, channel_id=channel, key=f"command:{command['trigger_id']}"
-        )
+        view = creation_modal(PollFormState(channel_id=channel).dump())
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+        return
+    # Everything that can be checked without Slack is answered in the acknowledgement.
+    quick = parse_quick_poll(text, now())
+    ack()
+    draft = quick.draft
+    if quick.local_deadline is not None:
+        draft = quick.resolve(user_zone(client, user, services.settings.timezone), now())
+    post_new_poll(
+        client, services, draft, user=user, channel_id=channel, key=f"command:{command['trigger_id']}"
+    )

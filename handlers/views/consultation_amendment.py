@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.consultations import validate_amendment
 from bot.services import Services
 from handlers.blocks.consultations import amendment_note
 from handlers.consultation_flow import ConsultationState, post_in_thread, refresh_root
-from handlers.ids import ConsultCallback, ConsultField
+from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(ConsultCallback.AMENDMENT.value)
-    def save_suggestion(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        state = ConsultationState.load(view.get("private_metadata"))
-        values = input_values(view)
-        draft = validate_amendment(values.get(ConsultField.WORDING), values.get(ConsultField.NOTE))
-        amendment, created = services.consultations.suggest(
-            state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
-        )
-        ack()
-        if not created:
-            return
-        consultation = services.consultations.view(state.consultation_id)
-        text, blocks = amendment_note(amendment)
-        ts = post_in_thread(client, consultation, text, blocks)
-        if ts:
-            services.consultations.mark_amendment_posted(amendment.id, ts)
-        refresh_root(client, services, state.consultation_id)
+def save_suggestion(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    state = ConsultationState.load(view.get("private_metadata"))
+    values = input_values(view)
+    draft = validate_amendment(values.get(ConsultField.WORDING), values.get(ConsultField.NOTE))
+    amendment, created = services.consultations.suggest(
+        state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
+    )
+    ack()
+    if not created:
+        return
+    consultation = services.consultations.view(state.consultation_id)
+    text, blocks = amendment_note(amendment)
+    ts = post_in_thread(client, consultation, text, blocks)
+    if ts:
+        services.consultations.mark_amendment_posted(amendment.id, ts)
+    refresh_root(client, services, state.consultation_id)

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.consultations import validate_outcome
 from bot.services import Services
 from handlers.consultation_flow import ConsultationState, announce_closed
-from handlers.ids import ConsultCallback, ConsultField
+from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(ConsultCallback.CLOSE.value)
-    def close(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        state = ConsultationState.load(view.get("private_metadata"))
-        values = input_values(view)
-        draft = validate_outcome(values.get(ConsultField.OUTCOME), values.get(ConsultField.STATEMENT))
-        result = services.consultations.close(
-            state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
-        )
-        ack()
-        if result is not None:
-            announce_closed(client, services, result.consultation)
+def close(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    state = ConsultationState.load(view.get("private_metadata"))
+    values = input_values(view)
+    draft = validate_outcome(values.get(ConsultField.OUTCOME), values.get(ConsultField.STATEMENT))
+    result = services.consultations.close(
+        state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
+    )
+    ack()
+    if result is not None:
+        announce_closed(client, services, result.consultation)

@@ -4,33 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.consultations import validate_on_behalf
 from bot.services import Services
 from handlers.blocks.consultations import on_behalf_note
 from handlers.consultation_flow import ConsultationState, post_in_thread, refresh_root
-from handlers.ids import ConsultCallback, ConsultField
+from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(ConsultCallback.ON_BEHALF.value)
-    def record(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        state = ConsultationState.load(view.get("private_metadata"))
-        values = input_values(view)
-        draft = validate_on_behalf(
-            values.get(ConsultField.ORGANISATION),
-            values.get(ConsultField.POSITION),
-            values.get(ConsultField.REASON),
-            values.get(ConsultField.SOURCE),
-        )
-        position = services.consultations.record_on_behalf(
-            state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
-        )
-        ack()
-        consultation = services.consultations.view(state.consultation_id)
-        text, blocks = on_behalf_note(consultation, position)
-        post_in_thread(client, consultation, text, blocks)
-        refresh_root(client, services, state.consultation_id)
+def record(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    state = ConsultationState.load(view.get("private_metadata"))
+    values = input_values(view)
+    draft = validate_on_behalf(
+        values.get(ConsultField.ORGANISATION),
+        values.get(ConsultField.POSITION),
+        values.get(ConsultField.REASON),
+        values.get(ConsultField.SOURCE),
+    )
+    position = services.consultations.record_on_behalf(
+        state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
+    )
+    ack()
+    consultation = services.consultations.view(state.consultation_id)
+    text, blocks = on_behalf_note(consultation, position)
+    post_in_thread(client, consultation, text, blocks)
+    refresh_root(client, services, state.consultation_id)

@@ -4,32 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.consultations import deadline_from_parts
 from bot.domain.errors import InvalidInput
 from bot.services import Services
 from handlers.consultation_flow import PickState, post_consultation
-from handlers.ids import ConsultCallback, ConsultField
+from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(ConsultCallback.PICK.value)
-    def start_picked(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        values = input_values(view)
-        ref = values.get(ConsultField.RECOMMENDATION) or ""
-        if not ref:
-            raise InvalidInput(
-                {ConsultField.RECOMMENDATION.value: "Choose the recommendation to consult on."}
-            )
-        day = _selected_date(view)
-        deadline = deadline_from_parts(day, None, services.settings.timezone) if day else None
-        state = PickState.load(view.get("private_metadata"))
-        started = services.consultations.start(ref, body["user"]["id"], state.channel_id, deadline=deadline)
-        ack()
-        post_consultation(client, services, started)
+def start_picked(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    values = input_values(view)
+    ref = values.get(ConsultField.RECOMMENDATION) or ""
+    if not ref:
+        raise InvalidInput({ConsultField.RECOMMENDATION.value: "Choose the recommendation to consult on."})
+    day = _selected_date(view)
+    deadline = deadline_from_parts(day, None, services.settings.timezone) if day else None
+    state = PickState.load(view.get("private_metadata"))
+    started = services.consultations.start(ref, body["user"]["id"], state.channel_id, deadline=deadline)
+    ack()
+    post_consultation(client, services, started)
 
 
 def _selected_date(view: dict[str, Any]) -> str | None:

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.consultations import validate_position
 from bot.services import Services
 from handlers.consultation_flow import PositionState, refresh_root
-from handlers.ids import ConsultCallback, ConsultField
+from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(ConsultCallback.POSITION.value)
-    def save_position(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        state = PositionState.load(view.get("private_metadata"))
-        draft = validate_position(state.position, input_values(view).get(ConsultField.REASON))
-        services.consultations.record_position(
-            state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
-        )
-        ack()
-        refresh_root(client, services, state.consultation_id)
+def save_position(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    state = PositionState.load(view.get("private_metadata"))
+    draft = validate_position(state.position, input_values(view).get(ConsultField.REASON))
+    services.consultations.record_position(
+        state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
+    )
+    ack()
+    refresh_root(client, services, state.consultation_id)

@@ -4,33 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.consultations import validate_revision
 from bot.services import Services
 from handlers.consultation_flow import ConsultationState, announce_revision
-from handlers.ids import ConsultCallback, ConsultField
+from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(ConsultCallback.REVISION.value)
-    def publish(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        state = ConsultationState.load(view.get("private_metadata"))
-        values = input_values(view)
-        draft = validate_revision(
-            values.get(ConsultField.TITLE),
-            values.get(ConsultField.TEXT),
-            values.get(ConsultField.NOTE),
-            _selected(view, ConsultField.ADOPTED),
-        )
-        result = services.consultations.publish_revision(
-            state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
-        )
-        ack()
-        if result is not None:
-            announce_revision(client, services, result)
+def publish(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    state = ConsultationState.load(view.get("private_metadata"))
+    values = input_values(view)
+    draft = validate_revision(
+        values.get(ConsultField.TITLE),
+        values.get(ConsultField.TEXT),
+        values.get(ConsultField.NOTE),
+        _selected(view, ConsultField.ADOPTED),
+    )
+    result = services.consultations.publish_revision(
+        state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
+    )
+    ack()
+    if result is not None:
+        announce_revision(client, services, result)
 
 
 def _selected(view: dict[str, Any], field: ConsultField) -> list[str]:

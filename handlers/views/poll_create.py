@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.errors import InvalidInput
@@ -18,7 +18,7 @@ from bot.domain.polls import (
     validate_draft,
 )
 from bot.services import Services
-from handlers.ids import PollCallback, PollField
+from handlers.ids import PollField
 from handlers.poll_support import (
     PollFormState,
     now,
@@ -27,18 +27,16 @@ from handlers.poll_support import (
 )
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(PollCallback.CREATE.value)
-    def submit_poll(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        services.partners.require(body["user"]["id"])
-        draft = services.polls.prepare(validate_draft(read_draft(state_values(view)), now()))
-        state = PollFormState.load(view.get("private_metadata"))
-        ack()
-        user = body["user"]["id"]
-        # Not in the channel any more, say: told by direct message (the form has closed).
-        post_new_poll(
-            client, services, draft, user=user, channel_id=state.channel_id, key=f"view:{view['id']}"
-        )
+def submit_poll(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    services.partners.require(body["user"]["id"])
+    draft = services.polls.prepare(validate_draft(read_draft(state_values(view)), now()))
+    state = PollFormState.load(view.get("private_metadata"))
+    ack()
+    user = body["user"]["id"]
+    # Not in the channel any more, say: told by direct message (the form has closed).
+    post_new_poll(client, services, draft, user=user, channel_id=state.channel_id, key=f"view:{view['id']}")
 
 
 def read_draft(values: dict[str, Any]) -> PollDraft:

@@ -52,7 +52,7 @@ ENV DATABASE_URL=sqlite:////data/consult.db \
     PORT=3000
 
 WORKDIR /app
-USER app
+USER 10001:10001
 # Declared after /data is made and chowned, so a new named volume starts out owned by the app user.
 VOLUME ["/data"]
 EXPOSE 3000

@@ -11,14 +11,16 @@ import pytest
 from bot.localslack import FakeSlack
 from bot.localslack.spec import HAND_LISTED_METHODS, REQUIRED_PARAMS
 
-SPECS = Path(__file__).resolve().parents[3] / "shared/reference/slack-api-specs"
+SPECS = Path(__file__).resolve().parents[1] / "reference/slack-api-specs"
 WEB_API_SPEC = SPECS / "slack_web_openapi_v2.json"
 EVENT_WRAPPER_SCHEMA = SPECS / "slack_common_event_wrapper_schema.json"
 
 
 def load(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        pytest.fail(f"Slack's spec file is missing: {path} (expected in the shared reference directory)")
+        pytest.fail(
+            f"Slack's spec file is missing: {path} (Slack's published specs live in tests/reference/)"
+        )
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 

@@ -26,11 +26,7 @@ HANDLERS = ROOT / "handlers"
 MANIFEST = ROOT / "manifest.json"
 SOCKET_MANIFEST = ROOT / "manifest.socket-mode.json"
 ENV_EXAMPLE = ROOT / ".env.example"
-INTERFACE_CANDIDATES = (
-    ROOT / "docs" / "INTERFACE.md",
-    ROOT / "INTERFACE.md",
-    ROOT.parent / "shared" / "docs" / "INTERFACE.md",
-)
+INTERFACE = ROOT / "docs" / "INTERFACE.md"
 
 
 # Bolt listener methods whose first argument is a slash command or a shortcut callback id.
@@ -235,9 +231,7 @@ def test_manifest_fields_fit_slacks_length_limits(manifest: dict[str, Any]) -> N
 
 
 def _interface_variables() -> list[str]:
-    path = next((p for p in INTERFACE_CANDIDATES if p.is_file()), None)
-    if path is None:
-        pytest.skip("INTERFACE.md not found (looked in docs/, the project root and ../shared/docs/)")
+    path = INTERFACE
     text = path.read_text(encoding="utf-8")
     section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     names = re.findall(r"^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|", section, re.MULTILINE)

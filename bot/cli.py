@@ -14,6 +14,8 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import CsvRowError, DomainError
 from bot.services import Services, build_services
+from bot.services.exports import ExportFormat
+from bot.services.exports.collect import check_writable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,9 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--out", type=Path, help="write the Markdown here instead of printing it")
     digest.set_defaults(handler=_digest)
 
-    export = commands.add_parser("export", help="export everything for the final report")
-    export.add_argument("--format", choices=("json", "csv"), required=True)
-    export.add_argument("--out", type=Path, required=True, help="a file for json, a folder for csv")
+    export = commands.add_parser("export", help="export everything for the final report, or the annex")
+    export.add_argument("--format", choices=[f.value for f in ExportFormat], required=True)
+    export.add_argument("--out", type=Path, required=True, help="a folder for csv and polis, else a file")
     export.set_defaults(handler=_export)
     return parser
 
@@ -186,13 +188,13 @@ def _digest(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    services = _services()
-    if args.format == "json":
-        services.export.write_json(args.out)
-        print(f"wrote {args.out}")
-    else:
-        files = services.export.write_csv(args.out)
+    fmt = ExportFormat(args.format)
+    check_writable(args.out, folder=fmt.is_folder)
+    files = _services().export.write(fmt, args.out)
+    if fmt.is_folder:
         print(f"wrote {len(files)} files to {args.out}: " + ", ".join(f.name for f in files))
+    else:
+        print(f"wrote {args.out}")
     return 0
 
 

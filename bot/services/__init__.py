@@ -7,12 +7,10 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.services.consensus import ConsensusService
-from bot.services.consultation_export import consultation_contributor
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService, consensus_contributor
-from bot.services.export import ExportService
+from bot.services.exports import ExportService, consultation_contributor, poll_contributor
 from bot.services.partners import PartnerService
-from bot.services.poll_export import poll_contributor
 from bot.services.polls import PollService
 from bot.services.recommendations import RecommendationService
 from bot.services.summaries import SummaryService

@@ -52,7 +52,7 @@ from bot.domain.summaries import (
 )
 from bot.services.consensus import STANCES, ConsensusService, registered_organisations, stances
 from bot.services.consensus_settings import thresholds_from
-from bot.services.export import Contributor, ExportData
+from bot.services.exports import Contributor, ExportData
 from bot.services.partners import PartnerService
 from bot.services.polls import PollService
 from bot.services.recommendations import RecommendationService

@@ -13,7 +13,8 @@ from bot.domain.consultations import (
     position_counts,
 )
 from bot.services.consultations import ConsultationService, ExportRows
-from bot.services.export import Contributor, ExportData, Row
+from bot.services.exports.collect import Contributor, ExportData
+from bot.services.exports.tables import Row
 
 
 def consultation_contributor(service: ConsultationService) -> Contributor:

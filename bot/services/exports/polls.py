@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.polls import VERDICTS, WHOLE, Answer, OptionTally, PollKind, PollResults, movements
-from bot.services.export import Contributor, ExportData, Row
+from bot.services.exports.collect import Contributor, ExportData
+from bot.services.exports.tables import Row
 from bot.services.polls import PollService
 
 

@@ -26,9 +26,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Final, Literal, get_args
+
+from bot.localhttp import LocalHttpService, Reply
 
 __all__ = ["MODES", "FakeLLM", "Mode", "RecordedRequest"]
 
@@ -83,18 +83,7 @@ class RecordedRequest:
         return self.content_of("user")
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: bytes
-    headers: Mapping[str, str]
-
-    @classmethod
-    def json(cls, payload: JSONDict, status: int = 200, **headers: str) -> _Reply:
-        return cls(status, json.dumps(payload).encode("utf-8"), headers)
-
-
-class FakeLLM:
+class FakeLLM(LocalHttpService):
     """Use it as a context manager::
 
     with FakeLLM(api_key="sk-test") as fake:
@@ -102,7 +91,10 @@ class FakeLLM:
         fake.script("invalid_json", "grounded")  # the next two replies; then the default mode
     """
 
+    server_name = "FakeLLM"
+
     def __init__(self, api_key: str = "sk-fake", *, model: str = "fake-model", slow_seconds: float = 2.0):
+        super().__init__()
         self.api_key = api_key
         self.model = model
         self.slow_seconds = slow_seconds
@@ -111,46 +103,11 @@ class FakeLLM:
         self._scripted: deque[Mode] = deque()
         self._requests: list[RecordedRequest] = []
         self._ids = itertools.count(1)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ----------------------------------------------------------------------------------
-
-    def start(self) -> FakeLLM:
-        """Serve on 127.0.0.1 on a free port, in a daemon thread. Idempotent."""
-        with self._lock:
-            if self._server is None:
-                self._server = _Server(self)
-                self._thread = threading.Thread(
-                    target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-                )
-                self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        with self._lock:
-            server, thread = self._server, self._thread
-            self._server = self._thread = None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> FakeLLM:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:
         """What goes into OPENAI_BASE_URL: ``http://127.0.0.1:PORT/v1``."""
-        if self._server is None:
-            raise RuntimeError("FakeLLM is not running; call start() or use it as a context manager")
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"http://127.0.0.1:{self.port}/v1"
 
     # -- scripting and inspection -------------------------------------------------------------------
 
@@ -179,7 +136,7 @@ class FakeLLM:
 
     # -- serving ------------------------------------------------------------------------------------
 
-    def _handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> _Reply:
+    def handle_http(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
         try:
             body = json.loads(raw) if raw else {}
         except json.JSONDecodeError:
@@ -191,18 +148,21 @@ class FakeLLM:
         if headers.get("authorization") != f"Bearer {self.api_key}":
             return _error(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key")
         if (method, route) == ("GET", "/v1/models"):
-            return _Reply.json({"object": "list", "data": [_model(self.model)]})
+            return Reply.json({"object": "list", "data": [_model(self.model)]})
         if mode is None:
             return _error(404, f"Unknown request URL: {method} {route}", "invalid_request_error", None)
         if not isinstance(body.get("messages"), list) or not body.get("model"):
             return _error(400, "model and messages are required.", "invalid_request_error", None)
         return self._complete(mode, body)
 
+    def bug_reply(self, exc: Exception) -> Reply:
+        return _error(500, f"fake server bug: {exc!r}", "server_error", None)
+
     def _next_mode(self) -> Mode:
         with self._lock:
             return self._scripted.popleft() if self._scripted else self.default_mode
 
-    def _complete(self, mode: Mode, body: JSONDict) -> _Reply:
+    def _complete(self, mode: Mode, body: JSONDict) -> Reply:
         if mode == "rate_limited":
             return _error(429, "Rate limit reached.", "requests", "rate_limit_exceeded", retry_after="1")
         if mode == "server_error":
@@ -211,7 +171,7 @@ class FakeLLM:
             time.sleep(self.slow_seconds)
         prompt = "\n".join(str(m.get("content") or "") for m in body["messages"])
         content = _CONTENT[mode](_user_prompt(body["messages"]))
-        return _Reply.json(self._completion(str(body["model"]), prompt, content))
+        return Reply.json(self._completion(str(body["model"]), prompt, content))
 
     def _completion(self, model: str, prompt: str, content: str) -> JSONDict:
         prompt_tokens = max(1, len(prompt) // 4)
@@ -360,52 +320,11 @@ _CONTENT: Final[dict[str, Callable[[str], str]]] = {
 }
 
 
-def _error(status: int, message: str, kind: str, code: str | None, retry_after: str | None = None) -> _Reply:
+def _error(status: int, message: str, kind: str, code: str | None, retry_after: str | None = None) -> Reply:
     headers = {"Retry-After": retry_after} if retry_after else {}
     payload = {"error": {"message": message, "type": kind, "param": None, "code": code}}
-    return _Reply.json(payload, status, **headers)
+    return Reply.json(payload, status, headers)
 
 
 def _model(name: str) -> JSONDict:
     return {"id": name, "object": "model", "created": 0, "owned_by": "fake"}
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, fake: FakeLLM) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.fake = fake
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = "FakeLLM/1.0"
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        try:
-            reply = self.server.fake._handle(self.command, self.path, headers, raw)
-        except Exception as exc:  # a bug in the fake must look like a failing server, not a hang
-            reply = _error(500, f"fake server bug: {exc!r}", "server_error", None)
-        try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test): nothing to answer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None

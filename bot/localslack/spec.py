@@ -5,8 +5,8 @@ with ``required: true``, the ``token`` excluded because the fake checks it separ
 ``tests/unit/test_localslack_spec.py`` keeps this table honest against the spec file.
 
 Some parameters the spec marks optional are still enforced by Slack at run time, usually as a
-"one of" rule (chat.postMessage needs text, blocks or attachments; views.update needs view_id
-or external_id; conversations.replies needs channel and ts ...). The server checks those
+"one of" rule (chat.postMessage needs text, blocks or attachments; conversations.replies needs
+channel and ts ...). The server checks those
 itself, with the specific error Slack gives, instead of listing them here.
 """
 
@@ -22,24 +22,16 @@ HAND_LISTED_METHODS: Final = frozenset({"files.getUploadURLExternal", "files.com
 
 REQUIRED_PARAMS: Final[dict[str, tuple[str, ...]]] = {
     "auth.test": (),
-    "chat.delete": (),
     "chat.getPermalink": ("channel", "message_ts"),
     "chat.postEphemeral": ("channel", "user"),
     "chat.postMessage": ("channel",),
     "chat.update": ("channel", "ts"),
-    "conversations.history": (),
-    "conversations.info": (),
-    "conversations.join": (),
     "conversations.members": (),
     "conversations.open": (),
     "conversations.replies": (),
-    "reactions.add": ("channel", "name", "timestamp"),
     "users.info": (),
-    "users.list": (),
     "views.open": ("trigger_id", "view"),
     "views.publish": ("user_id", "view"),
-    "views.push": ("trigger_id", "view"),
-    "views.update": (),
     # Not in the OpenAPI spec (added with the v2 upload flow in 2024): hand-listed.
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),

@@ -7,6 +7,7 @@ import logging
 import sys
 import urllib.error
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from slack_sdk.errors import SlackApiError
@@ -15,7 +16,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import CsvRowError, DomainError
 from bot.services import Services, build_services
 from bot.services.exports import ExportFormat
-from bot.services.exports.collect import check_writable
+from bot.services.exports.collect import check_writable, write_json_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     partners_import.add_argument("file", type=Path)
     partners_import.set_defaults(handler=_partners_import)
     partner_commands.add_parser("list", help="print the partners").set_defaults(handler=_partners_list)
+    export_data = partner_commands.add_parser(
+        "export-data", help="everything stored about one person, as JSON"
+    )
+    export_data.add_argument("slack_user_id")
+    export_data.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    export_data.set_defaults(handler=_partners_export_data)
+    erase = partner_commands.add_parser("erase", help="erase one person (positions and counts stay)")
+    erase.add_argument("slack_user_id")
+    erase.set_defaults(handler=_partners_erase)
 
     recs = commands.add_parser("recs", help="recommendations")
     rec_commands = recs.add_subparsers(required=True, metavar="ACTION")
@@ -88,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=[f.value for f in ExportFormat], required=True)
     export.add_argument("--out", type=Path, required=True, help="a folder for csv and polis, else a file")
     export.set_defaults(handler=_export)
+
+    audit = commands.add_parser("audit", help="print the audit log: coordinators' actions and erasures")
+    audit.add_argument("--since", type=_date, help="from this day on (YYYY-MM-DD, UTC)")
+    audit.set_defaults(handler=_audit)
     return parser
 
 
@@ -158,8 +172,6 @@ def _recs_import(args: argparse.Namespace) -> int:
 
 
 def _digest(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from bot.domain.periods import current_period
 
     settings = load_settings()
@@ -196,6 +208,37 @@ def _export(args: argparse.Namespace) -> int:
     else:
         print(f"wrote {args.out}")
     return 0
+
+
+def _partners_export_data(args: argparse.Namespace) -> int:
+    check_writable(args.out, folder=False)
+    data = _services().data_rights.export_data(args.slack_user_id)
+    write_json_file(args.out, data)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _partners_erase(args: argparse.Namespace) -> int:
+    report = _services().data_rights.erase(args.slack_user_id)
+    print(f"{args.slack_user_id} {report.describe()}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    entries = _services().audit.entries(args.since)
+    if not entries:
+        print("the audit log has no entries" + (f" since {args.since:%Y-%m-%d}" if args.since else ""))
+    for entry in entries:
+        line = f"{entry.at:%Y-%m-%d %H:%M:%S}Z  {entry.actor:<16} {entry.action:<28} {entry.subject}"
+        print(line.rstrip() + (f"  {entry.detail}" if entry.detail else ""))
+    return 0
+
+
+def _date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
 
 
 def _safe_url(url: str) -> str:

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     poll_sweep_seconds: float = Field(default=30, ge=1, le=3600)
     # Digest: also post each period's digest in this channel (id), besides the coordinators' DMs.
     digest_channel: str | None = None
+    # Data rights: comment texts and attributed answers of consultations and polls closed longer ago
+    # than this many days are erased by a daily job (unset: kept).
+    data_retention_days: int | None = Field(default=None, ge=1, le=36500)
 
 
 def _required(value: SecretStr | None, name: str, what: str) -> str:

@@ -105,3 +105,9 @@ class PollField(StrEnum):
 
 class DigestAction(StrEnum):
     SHOW_PAST = "digest_show_past"
+
+
+class PrivacyCallback(StrEnum):
+    """The erasure's confirmation modal; its private_metadata is the person's Slack id."""
+
+    ERASE = "privacy_erase_submit"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.demo import Scene
 from bot.demo_scenes import consultations as consultation_scenes
 from bot.demo_scenes import digest as digest_scenes
+from bot.demo_scenes import exports as export_scenes
 from bot.demo_scenes import foundation
 from bot.demo_scenes import polls as poll_scenes
 
@@ -13,4 +14,5 @@ SCENES: list[Scene] = [
     *consultation_scenes.SCENES,
     *poll_scenes.SCENES,
     *digest_scenes.SCENES,
+    *export_scenes.SCENES,
 ]

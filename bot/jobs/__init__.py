@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.jobs import consultations, digest, polls
+from bot.jobs import consultations, digest, polls, retention
 from bot.scheduler import BotScheduler
 from bot.services import Services
 
@@ -13,3 +13,4 @@ def register_all(scheduler: BotScheduler, services: Services, client: WebClient)
     polls.register(scheduler, services, client)
     consultations.register(scheduler, services, client)
     digest.register(scheduler, services, client)
+    retention.register(scheduler, services, client)

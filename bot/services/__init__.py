@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.config import Settings
+from bot.services.audit import AuditService
 from bot.services.consensus import ConsensusService
 from bot.services.consultations import ConsultationService
+from bot.services.data_rights import DataRightsService
 from bot.services.digest import DigestService, consensus_contributor
 from bot.services.exports import ExportService, consultation_contributor, poll_contributor
 from bot.services.partners import PartnerService
@@ -28,6 +30,8 @@ class Services:
     polls: PollService
     digest: DigestService
     consensus: ConsensusService
+    audit: AuditService
+    data_rights: DataRightsService
 
 
 def build_services(settings: Settings, db: Database | None = None) -> Services:
@@ -37,16 +41,19 @@ def build_services(settings: Settings, db: Database | None = None) -> Services:
     consultations = ConsultationService(db, settings)
     polls = PollService(db, partners, reminder_lead=timedelta(hours=settings.poll_reminder_hours))
     summaries = SummaryService(db, settings)
+    audit = AuditService(db)
     services = Services(
         settings=settings,
         db=db,
         partners=partners,
         recommendations=recommendations,
-        export=ExportService(partners, recommendations),
+        export=ExportService(partners, recommendations, audit),
         consultations=consultations,
         polls=polls,
         digest=DigestService(db, settings, partners, recommendations, polls, summaries),
         consensus=ConsensusService(db, settings, partners, recommendations),
+        audit=audit,
+        data_rights=DataRightsService(db, settings.data_retention_days),
     )
     services.export.contributors.append(consultation_contributor(consultations))
     services.export.contributors.append(poll_contributor(services.polls))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import consult, digest, poll, propose, recs
+from handlers.commands import consult, digest, poll, privacy, propose, recs
 
 
 def register(app: App) -> None:
@@ -17,3 +17,4 @@ def register(app: App) -> None:
     app.command("/propose")(propose.open_proposal_form)
     app.command("/recs")(recs.list_recommendations)
     app.command("/digest")(digest.digest)
+    app.command("/privacy")(privacy.privacy)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.ids import Callback, ConsultCallback, PollCallback
+from handlers.ids import Callback, ConsultCallback, PollCallback, PrivacyCallback
 from handlers.views import (
     consultation_amendment,
     consultation_close,
@@ -18,6 +18,7 @@ from handlers.views import (
     consultation_revision,
     poll_answer,
     poll_create,
+    privacy_erase,
     proposal,
 )
 
@@ -32,3 +33,4 @@ def register(app: App) -> None:
     app.view(ConsultCallback.REVISION.value)(consultation_revision.publish)
     app.view(ConsultCallback.ON_BEHALF.value)(consultation_on_behalf.record)
     app.view(ConsultCallback.CLOSE.value)(consultation_close.close)
+    app.view(PrivacyCallback.ERASE.value)(privacy_erase.erase)

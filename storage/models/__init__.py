@@ -1,5 +1,6 @@
 """Every model is imported here so Alembic and `create_all` see the whole schema."""
 
+from storage.models.audit import AuditLogEntry
 from storage.models.base import Base, utcnow
 from storage.models.consultations import (
     Consultation,
@@ -16,6 +17,7 @@ from storage.models.recommendations import Recommendation, RecommendationTheme, 
 from storage.models.summaries import SummaryCacheEntry
 
 __all__ = [
+    "AuditLogEntry",
     "Base",
     "Consultation",
     "ConsultationAmendment",

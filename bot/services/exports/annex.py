@@ -133,13 +133,16 @@ def _consensus(figures: Mapping[str, Any] | None) -> AnnexConsensus | None:
 
 
 def _verdicts(polls: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """Each reviewed recommendation's verdict in its latest closed validity review."""
+    """Each reviewed recommendation's verdict in its latest validity review: a closed one's, or the
+    answers so far of one still open."""
     verdicts: dict[str, str] = {}
-    reviews = [p for p in polls if p.get("kind") == "validity" and p.get("status") == "closed"]
-    for poll in sorted(reviews, key=lambda p: str(p.get("closed_at"))):
+    reviews = [p for p in polls if p.get("kind") == "validity"]
+    # Open reviews first, so that a closed review's final verdict wins over answers so far.
+    for poll in sorted(reviews, key=lambda p: (p.get("status") == "closed", str(p.get("closed_at")))):
+        still_open = f" so far ({poll.get('ref')} is open)" if poll.get("status") != "closed" else ""
         for option in poll.get("options", []):
             if option.get("ref") and option.get("verdicts"):
-                verdicts[option["ref"]] = majority_verdict(option["verdicts"])
+                verdicts[option["ref"]] = majority_verdict(option["verdicts"]) + still_open
     return verdicts
 
 

@@ -15,8 +15,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.recommendations import RecommendationView
+from bot.services.audit import AuditService
 from bot.services.exports.annex import build_annex
 from bot.services.exports.markdown import render_markdown
 from bot.services.exports.polis import write_polis
@@ -95,10 +96,21 @@ def recommendation_row(rec: RecommendationView) -> Row:
 
 
 class ExportService:
-    def __init__(self, partners: PartnerService, recommendations: RecommendationService) -> None:
+    def __init__(
+        self, partners: PartnerService, recommendations: RecommendationService, audit: AuditService
+    ) -> None:
         self.partners = partners
         self.recommendations = recommendations
+        self.audit = audit
         self.contributors: list[Contributor] = []
+
+    def require_coordinator(self, user: str) -> None:
+        """Exports hold every organisation's positions and people's words: coordinators only."""
+        if not self.partners.require(user).is_coordinator:
+            raise NotAllowed(
+                "Only coordinators can export the recommendations; ask your coordinator for the annex. "
+                "`/recs` shows them all, and `/privacy` sends you your own data."
+            )
 
     def collect(self) -> ExportData:
         data = ExportData()
@@ -130,6 +142,13 @@ class ExportService:
     def write_csv(self, out_dir: Path) -> list[Path]:
         return self.write(ExportFormat.CSV, out_dir)
 
+    def file_for(self, user: str, fmt: ExportFormat) -> ExportFile:
+        """A coordinator's export from Slack, audited."""
+        self.require_coordinator(user)
+        exported = self.as_file(fmt)
+        self.audit.record(user, "export", fmt.value, exported.filename)
+        return exported
+
     def as_file(self, fmt: ExportFormat) -> ExportFile:
         """The export as one file's bytes (a folder format zipped), named for the day."""
         stem = f"consult-bot-{fmt.value}-{datetime.now(UTC):%Y-%m-%d}"
@@ -157,6 +176,13 @@ def check_writable(out: Path, *, folder: bool) -> None:
         raise UnwritablePath(out, f"{existing} is not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UnwritablePath(out, f"the folder {existing} is not writable")
+
+
+def write_json_file(out: Path, document: object) -> Path:
+    """A JSON document written whole or not at all."""
+    with _staged(out) as staging:
+        staging.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return out
 
 
 def _write(fmt: ExportFormat, data: ExportData, out: Path) -> None:

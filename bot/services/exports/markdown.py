@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.domain.consultations import Position
-from bot.services.exports.annex import Annex, AnnexConsensus, AnnexEntry, percent
+from bot.services.exports.annex import Annex, AnnexEntry, percent
 
 # Characters that mean something anywhere in an inline run.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -60,7 +60,7 @@ def _entry(entry: AnnexEntry) -> list[str]:
     lines = [f"## {escape(entry.ref)}: {escape(entry.title)}", ""]
     lines += table(("Field", "Value"), facts(entry))
     lines += ["", *(f"> {line}" if line else ">" for line in escape(entry.text).split("\n")), ""]
-    lines.append(f"**Consensus.** {escape(consensus_sentence(entry.consensus))}")
+    lines.append(f"**Consensus.** {escape(consensus_sentence(entry))}")
     lines += ["", f"**Positions.** {escape(counts_sentence(entry))}"]
     if entry.positions:
         lines += ["", *table(POSITION_COLUMNS, position_rows(entry))]
@@ -86,8 +86,9 @@ def facts(entry: AnnexEntry) -> list[tuple[str, str]]:
     return rows
 
 
-def consensus_sentence(figures: AnnexConsensus | None) -> str:
-    if figures is None:
+def consensus_sentence(entry: AnnexEntry) -> str:
+    figures = entry.consensus
+    if figures is None or not any(entry.counts.values()):
         return "No organisation has taken a position yet."
     parts = [
         f"support {percent(figures.support)} of the organisations that took a side",

@@ -44,7 +44,7 @@ def _entry(document: DocumentObject, entry: AnnexEntry) -> None:
     _table(document, ("Field", "Value"), facts(entry))
     for paragraph in entry.text.split("\n\n"):
         document.add_paragraph(clean(paragraph.strip()), style="Quote")
-    _labelled(document, "Consensus. ", consensus_sentence(entry.consensus))
+    _labelled(document, "Consensus. ", consensus_sentence(entry))
     _labelled(document, "Positions. ", counts_sentence(entry))
     if entry.positions:
         _table(document, POSITION_COLUMNS, position_rows(entry))

@@ -1,0 +1,28 @@
+"""DATA_RETENTION_DAYS: once a day (and at start), what closed longer ago is erased."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+
+from bot.scheduler import BotScheduler
+from bot.services import Services
+
+log = logging.getLogger("consult_bot.jobs.retention")
+RETENTION_JOB = "data.retention"
+DAY_SECONDS = 24 * 3600
+
+
+def register(scheduler: BotScheduler, services: Services, _client: WebClient) -> None:
+    if services.settings.data_retention_days is None:
+        return
+
+    def retention() -> None:
+        report = services.data_rights.apply_retention()
+        if report.changed:
+            log.info(
+                "retention: erased %d comments and %d attributed answers", report.comments, report.answers
+            )
+
+    scheduler.every(DAY_SECONDS, RETENTION_JOB, retention)

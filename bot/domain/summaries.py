@@ -1,5 +1,6 @@
-"""Summaries of a consultation thread: the values, the grounding rules, the output sanitiser, rendering
-with citations as Slack permalinks, and the offline extractive summarizer. Plain Python.
+"""Summaries of a consultation thread: the values, their content hash, the grounding rules and the
+cache's (de)serialising. Plain Python. Sanitising and rendering are in `bot.domain.summary_text`, the offline
+extractive summarizer in `bot.domain.offline_summary`.
 
 The LLM is untrusted twice over: its input is partner text and its output may repeat or invent anything.
 So every statement it returns is *grounded* (citations only to comment ids that were in the input, quotes
@@ -13,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -33,8 +32,7 @@ OFFLINE: Final = "offline"
 OFFLINE_LANGUAGE: Final = "English"  # the offline summarizer's own words are English; quotes stay original
 SECTIONS: Final = ("common_ground", "disagreements", "wording_suggestions")
 
-# Consultation positions (DESIGN.md) and where the offline summarizer files each group. Abstentions are
-# reservations, so they sit with the disagreements; comments without a position are remarks on the text.
+# Consultation positions (DESIGN.md), as summaries name them.
 POSITION_LABELS: Final = {
     "agree": "Agree",
     "agree_with_changes": "Agree with changes",
@@ -43,14 +41,6 @@ POSITION_LABELS: Final = {
     "block": "Block",
 }
 NO_POSITION: Final = "No position"
-_OFFLINE_SECTION: Final = {
-    "agree": "common_ground",
-    "agree_with_changes": "wording_suggestions",
-    "abstain": "disagreements",
-    "disagree": "disagreements",
-    "block": "disagreements",
-}
-_POSITION_ORDER: Final = ("agree", "agree_with_changes", "block", "disagree", "abstain")
 
 
 @dataclass(frozen=True)
@@ -215,135 +205,6 @@ def _unique(values: Iterable[str]) -> Iterable[str]:
             yield value
 
 
-# -- sanitising (what may be shown at all) ---------------------------------------------------------------
-
-# Control, zero-width and bidirectional characters: invisible, they could split "@channel" or reorder text.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-# Slack's control sequences: <!channel>, <!here>, <@U1|name>, <#C1|name>, <!subteam^S1|@team>, <url|label>
-_SLACK_SEQUENCE = re.compile(r"<([^<>\n]{0,1000})>")
-_SCHEME = re.compile(r"\b([a-z][a-z0-9+.\-]{1,30})://", re.IGNORECASE)
-_DOMAIN = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\b", re.IGNORECASE)
-_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone|all)\b)", re.IGNORECASE)
-FULLWIDTH_AT: Final = "＠"  # looks like @ and can never be a mention
-
-
-def defuse(text: str, limit: int = STATEMENT_TEXT_MAX) -> str:
-    """Plain text safe to show anywhere: one line, readable, unable to ping anyone or carry a live link.
-
-    Slack sequences become their readable label (`<@U1>` → `@U1`, `<https://x|see>` → `see (hxxps://x)`),
-    URLs are defanged (`https://a.eu/x` → `hxxps://a[.]eu/x`, `www.a.eu` → `www[.]a[.]eu`; Slack and
-    Markdown viewers auto-link both forms otherwise), and broadcast words lose their `@` (`＠channel`).
-    """
-    text = normalise_for_match(_CONTROL.sub(" ", text))
-    text = _SLACK_SEQUENCE.sub(_readable_sequence, text)
-    text = _SCHEME.sub(_defang_scheme, text)
-    text = _DOMAIN.sub(lambda match: match.group(0).replace(".", "[.]"), text)
-    text = _BROADCAST.sub(FULLWIDTH_AT, text)
-    return truncate(text, limit)
-
-
-def _readable_sequence(match: re.Match[str]) -> str:
-    inside = match.group(1)
-    target, _, label = inside.partition("|")
-    if target[:1] == "!":
-        # <!channel> → @channel (defused later); <!subteam^S1|@team> → @team; <!date^...|fallback> → fallback
-        return label or "@" + target[1:].split("^")[0]
-    if target[:1] in "@#":
-        return target[0] + label.lstrip("@#") if label else target
-    return f"{label} ({target})" if label else target
-
-
-def _defang_scheme(match: re.Match[str]) -> str:
-    scheme = match.group(1)
-    if scheme.lower() in ("hxxp", "hxxps"):
-        return match.group(0)  # defanged already
-    if scheme.lower() in ("http", "https"):
-        return scheme[0] + "xx" + scheme[3:] + "://"
-    return scheme + "[://]"
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut at a word boundary with an ellipsis, so that the result fits `limit`."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
-
-
-def sanitise(summary: Summary) -> Summary:
-    """Defuses every statement and quote (run after `ground`: defanging changes the text of quotes)."""
-
-    def defuse_all(statements: tuple[Statement, ...]) -> tuple[Statement, ...]:
-        return tuple(
-            Statement(
-                text=defuse(statement.text, STATEMENT_TEXT_MAX),
-                citations=statement.citations,
-                quotes=tuple(defuse(quote, QUOTE_MAX) for quote in statement.quotes),
-            )
-            for statement in statements
-        )
-
-    return map_sections(summary, defuse_all)
-
-
-# -- rendering: citations as permalinks ------------------------------------------------------------------
-
-# Slack mrkdwn has no escape character: formatting marks become lookalikes that never format.
-_MRKDWN_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#!])")
-_SAFE_LINK = re.compile(r"https?://[^\s<>|()\"'`]+")
-
-
-def to_mrkdwn(text: str) -> str:
-    """Text for a Slack mrkdwn field, shown as written: no pings, links or formatting of its own."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.translate(_MRKDWN_LOOKALIKES)
-
-
-def to_markdown(text: str) -> str:
-    """Text for the Markdown attachment, shown as written."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
-
-
-def render_statement_mrkdwn(statement: Statement, item: SummaryInput) -> str:
-    """`text _“quote”_ (Org (AT), Org (HU))`, each source a link to the comment in Slack."""
-    comments = {c.id: c for c in item.comments}
-    parts = [to_mrkdwn(defuse(statement.text))]
-    parts += [f"_“{to_mrkdwn(defuse(quote, QUOTE_MAX))}”_" for quote in statement.quotes]
-    links = [_mrkdwn_citation(comments.get(cid), cid) for cid in statement.citations]
-    return " ".join(parts) + (f" ({', '.join(links)})" if links else "")
-
-
-def render_statement_markdown(statement: Statement, item: SummaryInput) -> str:
-    comments = {c.id: c for c in item.comments}
-    parts = [to_markdown(defuse(statement.text))]
-    parts += [f"*“{to_markdown(defuse(quote, QUOTE_MAX))}”*" for quote in statement.quotes]
-    links = [_markdown_citation(comments.get(cid), cid) for cid in statement.citations]
-    return " ".join(parts) + (f" ({', '.join(links)})" if links else "")
-
-
-def citation_label(comment: SummaryComment | None, comment_id: str) -> str:
-    if comment is None or not comment.organisation:
-        return comment_id
-    return f"{comment.organisation} ({comment.country})" if comment.country else comment.organisation
-
-
-def _mrkdwn_citation(comment: SummaryComment | None, comment_id: str) -> str:
-    label = to_mrkdwn(defuse(citation_label(comment, comment_id), 80)).replace("|", "¦")
-    link = comment.permalink if comment else None
-    return f"<{link}|{label}>" if link and _SAFE_LINK.fullmatch(link) else label
-
-
-def _markdown_citation(comment: SummaryComment | None, comment_id: str) -> str:
-    label = to_markdown(defuse(citation_label(comment, comment_id), 80))
-    link = comment.permalink if comment else None
-    return f"[{label}]({link})" if link and _SAFE_LINK.fullmatch(link) else label
-
-
 # -- (de)serialising, for the cache ----------------------------------------------------------------------
 
 
@@ -361,10 +222,6 @@ def summary_to_json(summary: Summary) -> str:
         },
     }
     return json.dumps(payload, ensure_ascii=False, sort_keys=True)
-
-
-def _statement_payload(statement: Statement) -> dict[str, Any]:
-    return {"text": statement.text, "citations": list(statement.citations), "quotes": list(statement.quotes)}
 
 
 def summary_from_json(raw: str) -> Summary:
@@ -385,124 +242,3 @@ def summary_from_json(raw: str) -> Summary:
         language=payload["language"],
         input_hash=payload["input_hash"],
     )
-
-
-# -- the offline extractive summarizer -------------------------------------------------------------------
-
-_WORD = re.compile(r"\w{3,}")
-_SENTENCE_END = re.compile(r"[.!?…](?=\s)")
-
-
-def offline_summary(item: SummaryInput, *, input_hash: str, per_group: int = 2) -> Summary:
-    """One statement per position group: its size and countries, and its most representative comments.
-
-    A comment's representativeness is the cosine similarity of its TF-IDF vector to the sum of the other
-    comments of its group (centrality); ties keep the input order, so the result is deterministic.
-    Quotes are verbatim excerpts, so they pass the grounding check like an LLM's would.
-    """
-    groups: dict[str, list[SummaryComment]] = defaultdict(list)
-    for comment in item.comments:
-        if comment.text.strip():
-            groups[_position_key(comment.position)].append(comment)
-    vectors = _tfidf([c.text for c in item.comments])
-    by_id = {c.id: vector for c, vector in zip(item.comments, vectors, strict=True)}
-    sections: dict[str, list[Statement]] = {name: [] for name in SECTIONS}
-    for position in sorted(groups, key=_group_order):
-        members = groups[position]
-        ranked = rank_by_centrality(members, [by_id[c.id] for c in members])
-        section = _OFFLINE_SECTION.get(position, "wording_suggestions")
-        sections[section].append(_group_statement(position, members, ranked[:per_group]))
-    kept = {name: tuple(statements[:STATEMENTS_PER_SECTION_MAX]) for name, statements in sections.items()}
-    return Summary(
-        ref=item.ref,
-        common_ground=kept["common_ground"],
-        disagreements=kept["disagreements"],
-        wording_suggestions=kept["wording_suggestions"],
-        summarizer=OFFLINE,
-        language=OFFLINE_LANGUAGE,
-        input_hash=input_hash,
-    )
-
-
-def rank_by_centrality(
-    comments: Sequence[SummaryComment], vectors: Sequence[Mapping[str, float]]
-) -> list[SummaryComment]:
-    """Most central first: cos(v, S - v), where S is the sum of the group's vectors."""
-    total: Counter[str] = Counter()
-    for vector in vectors:
-        total.update(vector)
-    total_sq = sum(weight * weight for weight in total.values())
-    scores = []
-    for vector in vectors:
-        own_sq = sum(weight * weight for weight in vector.values())
-        with_total = sum(weight * total[term] for term, weight in vector.items())
-        others_sq = total_sq - 2 * with_total + own_sq
-        dot = with_total - own_sq
-        scores.append(dot / math.sqrt(others_sq * own_sq) if dot > 0 and others_sq > 0 else 0.0)
-    order = sorted(range(len(comments)), key=lambda i: (-round(scores[i], 9), i))
-    return [comments[i] for i in order]
-
-
-def _tfidf(texts: Sequence[str]) -> list[dict[str, float]]:
-    """Unit TF-IDF vectors over words of three letters or more (a language-neutral stop-word filter)."""
-    counts = [Counter(_WORD.findall(unicodedata.normalize("NFC", text).casefold())) for text in texts]
-    frequency: Counter[str] = Counter()
-    for count in counts:
-        frequency.update(count.keys())
-    n = len(texts)
-    idf = {term: math.log((1 + n) / (1 + df)) + 1 for term, df in frequency.items()}
-    vectors = []
-    for count in counts:
-        vector = {term: tf * idf[term] for term, tf in count.items()}
-        norm = _norm(vector)
-        vectors.append({term: weight / norm for term, weight in vector.items()} if norm else {})
-    return vectors
-
-
-def _norm(vector: Mapping[str, float]) -> float:
-    return math.sqrt(sum(weight * weight for weight in vector.values()))
-
-
-def _position_key(position: str | None) -> str:
-    return (position or "").strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _group_order(position: str) -> tuple[int, str]:
-    rank = _POSITION_ORDER.index(position) if position in _POSITION_ORDER else len(_POSITION_ORDER)
-    return rank, position
-
-
-def _group_statement(
-    position: str, members: Sequence[SummaryComment], representatives: Sequence[SummaryComment]
-) -> Statement:
-    label = POSITION_LABELS.get(position, position.replace("_", " ").capitalize() or NO_POSITION)
-    organisations = {c.organisation for c in members if c.organisation}
-    countries = sorted({c.country for c in members if c.country})
-    text = f"{label}: {_count(len(members), 'comment')}"
-    if organisations:
-        text += f" from {_count(len(organisations), 'organisation')}"
-    if countries:
-        text += f" ({', '.join(countries)})"
-    others = [c.id for c in members if c not in representatives]
-    return Statement(
-        text=text + ". Most representative:",
-        citations=tuple([c.id for c in representatives] + others)[:CITATIONS_PER_STATEMENT_MAX],
-        quotes=tuple(excerpt(c.text) for c in representatives),
-    )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def excerpt(text: str, limit: int = QUOTE_MAX) -> str:
-    """The comment's opening words, cut after a sentence (or a word) so that it stays a verbatim excerpt."""
-    text = normalise_for_match(text)
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    ends = [m.end() for m in _SENTENCE_END.finditer(head + " ")]
-    if ends and ends[-1] > limit // 3:
-        return head[: ends[-1]]
-    space = head.rfind(" ")
-    return head[:space] if space > limit // 3 else head

@@ -8,9 +8,10 @@ from datetime import timedelta
 from bot.config import Settings
 from bot.services.audit import AuditService
 from bot.services.consensus import ConsensusService
+from bot.services.consensus_export import consensus_contributor
 from bot.services.consultations import ConsultationService
 from bot.services.data_rights import DataRightsService
-from bot.services.digest import DigestService, consensus_contributor
+from bot.services.digest import DigestService
 from bot.services.exports import ExportService, consultation_contributor, poll_contributor
 from bot.services.partners import PartnerService
 from bot.services.polls import PollService

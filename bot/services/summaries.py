@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
+from bot.domain.offline_summary import (
+    offline_summary,
+)
 from bot.domain.summaries import (
     OFFLINE,
     QUOTES_PER_STATEMENT_MAX,
@@ -30,10 +33,11 @@ from bot.domain.summaries import (
     content_hash,
     ground,
     llm_summarizer,
-    offline_summary,
-    sanitise,
     summary_from_json,
     summary_to_json,
+)
+from bot.domain.summary_text import (
+    sanitise,
 )
 from bot.services.llm import LLMClient, LLMError, Usage, estimate_tokens
 from prompts.render import render, source_hash, xml

@@ -1,4 +1,4 @@
-"""The digest benchmark's generator (benchmarks/digest_build.py) still writes data the digest can read."""
+"""The digest benchmark's generator (benchmarks/digest_bench/) still writes data the digest can read."""
 
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ from bot.services import Services, build_services
 from storage.db import Database
 
 # benchmarks/ holds scripts, not a package: imported by name at run time, so that mypy, given both files,
-# does not meet benchmarks/digest_build.py under two module names.
-bench = importlib.import_module("benchmarks.digest_build")
-WEEKS: int = bench.WEEKS
-SmallYear = tuple[Any, Services]  # (benchmarks.digest_build.Dataset, the services over its database)
+# does not meet the benchmark's modules under two module names.
+generator = importlib.import_module("benchmarks.digest_bench.generate")
+dataset_shapes = importlib.import_module("benchmarks.digest_bench.dataset")
+bench = importlib.import_module("benchmarks.digest_bench.measure")
+WEEKS: int = importlib.import_module("benchmarks.digest_bench.vocabulary").WEEKS
+SmallYear = tuple[Any, Services]  # (benchmarks.digest_bench.dataset.Dataset, the services over its database)
 
 
 @pytest.fixture
 def small_year(tmp_path: Path) -> Iterator[SmallYear]:
-    dataset = bench.generate(f"sqlite:///{tmp_path / 'bench.db'}", bench.Volume(0.02))
+    dataset = generator.generate(f"sqlite:///{tmp_path / 'bench.db'}", dataset_shapes.Volume(0.02))
     services = build_services(bench.bench_settings(dataset.url), db=Database(dataset.url))
     yield dataset, services
     services.db.dispose()

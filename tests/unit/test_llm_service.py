@@ -14,6 +14,8 @@ from pydantic import SecretStr
 from bot.domain.summaries import (
     SummaryComment,
     SummaryInput,
+)
+from bot.domain.summary_text import (
     render_statement_mrkdwn,
 )
 from bot.localllm import FakeLLM, Mode

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import random
 
+from bot.domain.offline_summary import (
+    excerpt,
+    offline_summary,
+    rank_by_centrality,
+)
 from bot.domain.summaries import (
     OFFLINE,
     QUOTE_MAX,
     SummaryComment,
     SummaryInput,
-    excerpt,
     ground,
-    offline_summary,
-    rank_by_centrality,
 )
 
 

@@ -13,11 +13,13 @@ from bot.domain.summaries import (
     Summary,
     SummaryComment,
     SummaryInput,
+    summarizer_label,
+)
+from bot.domain.summary_text import (
     defuse,
     render_statement_markdown,
     render_statement_mrkdwn,
     sanitise,
-    summarizer_label,
     to_markdown,
     to_mrkdwn,
     truncate,

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import CsvRowError, DomainError
 from bot.services import Services, build_services
+from bot.services.data_rights import OPERATOR
 from bot.services.exports import ExportFormat
 from bot.services.exports.collect import check_writable, write_json_file
 
@@ -202,7 +203,9 @@ def _digest(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     fmt = ExportFormat(args.format)
     check_writable(args.out, folder=fmt.is_folder)
-    files = _services().export.write(fmt, args.out)
+    services = _services()
+    files = services.export.write(fmt, args.out)
+    services.audit.record(OPERATOR, "export", fmt.value, str(args.out))
     if fmt.is_folder:
         print(f"wrote {len(files)} files to {args.out}: " + ", ".join(f.name for f in files))
     else:

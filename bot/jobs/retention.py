@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk import WebClient
 
 from bot.scheduler import BotScheduler
 from bot.services import Services
+from bot.services.data_rights import RetentionReport
 
 log = logging.getLogger("consult_bot.jobs.retention")
 RETENTION_JOB = "data.retention"
@@ -18,11 +20,14 @@ def register(scheduler: BotScheduler, services: Services, _client: WebClient) ->
     if services.settings.data_retention_days is None:
         return
 
-    def retention() -> None:
-        report = services.data_rights.apply_retention()
-        if report.changed:
-            log.info(
-                "retention: erased %d comments and %d attributed answers", report.comments, report.answers
-            )
+    def daily() -> None:
+        apply_retention(services)
 
-    scheduler.every(DAY_SECONDS, RETENTION_JOB, retention)
+    scheduler.every(DAY_SECONDS, RETENTION_JOB, daily)
+
+
+def apply_retention(services: Services, now: datetime | None = None) -> RetentionReport:
+    report = services.data_rights.apply_retention(now)
+    if report.changed:
+        log.info("retention: erased %d comments, unlinked %d answers", report.comments, report.answers)
+    return report

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.app import make_web_client
 from bot.cli import main
 from bot.domain.consultations import Outcome, OutcomeDraft
 from bot.domain.periods import current_period
 from bot.domain.polls import Answer, PollDraft, PollKind, Replacement
+from bot.jobs.retention import RETENTION_JOB, apply_retention, register
 from bot.localslack import FakeSlack, Message, SlackSender
+from bot.scheduler import BotScheduler
 from bot.services import Services
 from bot.services.data_rights import ERASED_MARKER, RETENTION_MARKER, DataRightsService
 from tests.conftest import CHANNEL, eventually
@@ -21,6 +25,7 @@ from tests.slack.consultation_support import (
     CATALONIA,
     COORDINATOR,
     LOMBARDY,
+    OUTSIDER,
     answer,
     consultation_id,
     latest,
@@ -186,6 +191,41 @@ def test_the_retention_period_erases_what_closed_longer_ago_and_keeps_the_figure
     assert COMMENT not in json.dumps(after.document) and POLL_REASON not in json.dumps(after.document)
     assert retention.apply_retention(datetime.now(UTC) + timedelta(days=32)).changed is False  # once
     assert [e.action for e in services.audit.entries()].count("retention") == 1
+
+
+def test_the_daily_job_applies_the_retention_period_only_when_one_is_set(
+    discussed: tuple[Services, str, Message],
+) -> None:
+    services, _, root = discussed
+    draft = OutcomeDraft(Outcome.WITHDRAWN, "Dropped.")
+    services.consultations.close(consultation_id(root), COORDINATOR, draft, submission_key="close")
+    client = make_web_client(services)
+    keeping = BotScheduler(services.settings.timezone)
+    register(keeping, services, client)
+    assert RETENTION_JOB not in keeping.job_names()  # DATA_RETENTION_DAYS unset: everything is kept
+
+    retained = replace(
+        services,
+        settings=services.settings.model_copy(update={"data_retention_days": 7}),
+        data_rights=DataRightsService(services.db, 7),
+    )
+    scheduler = BotScheduler(services.settings.timezone)
+    register(scheduler, retained, client)
+    assert RETENTION_JOB in scheduler.job_names()
+    assert apply_retention(retained, datetime.now(UTC) + timedelta(days=8)).comments == 2
+    assert COMMENT not in json.dumps(services.export.collect().document)
+
+
+def test_the_comments_of_someone_who_is_not_a_partner_can_be_erased(
+    discussed: tuple[Services, str, Message], slack: SlackSender, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services, ref, root = discussed
+    slack.user_posts(CHANNEL, OUTSIDER, "A visitor's opinion.", root.ts)
+    eventually(lambda: latest(services, ref).comments == 3)
+    assert main(["partners", "erase", OUTSIDER]) == 0
+    document = json.loads(json.dumps(services.export.collect().document))
+    assert "A visitor's opinion." not in json.dumps(document) and OUTSIDER not in json.dumps(document)
+    assert document["consultations"][0]["comments"] == 3
 
 
 def test_the_audit_log_prints_coordinator_actions_since_a_day(

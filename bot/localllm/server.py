@@ -6,6 +6,7 @@ records every request (so a test can read the prompts), and answers each chat co
 
 Modes: ``grounded`` (a valid summary built from the comments, or merged from the partial summaries, found
 in the prompt: real ids, verbatim quotes), ``invalid_json``, ``schema_violation``,
+``obeys_injection`` (drafting only: a candidate that does what a partner's comment demands),
 ``hallucinated_citations`` (one statement mixes real and invented ids and quotes, another cites only
 invented ids), ``ungrounded`` (every statement cites invented ids only), ``malicious_output`` (pings,
 links and broken formatting in a reply that is otherwise grounded), ``rate_limited`` (429 with
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, get_args
 
 from bot.localhttp import LocalHttpService, Reply
+from bot.localllm import bridging
 
 __all__ = ["MODES", "FakeLLM", "Mode", "RecordedRequest"]
 
@@ -39,6 +41,7 @@ Mode = Literal[
     "hallucinated_citations",
     "ungrounded",
     "malicious_output",
+    "obeys_injection",
     "rate_limited",
     "server_error",
     "slow",
@@ -170,7 +173,8 @@ class FakeLLM(LocalHttpService):
         if mode == "slow":
             time.sleep(self.slow_seconds)
         prompt = "\n".join(str(m.get("content") or "") for m in body["messages"])
-        content = _CONTENT[mode](_user_prompt(body["messages"]))
+        answers = bridging.CONTENT if bridging.is_drafting_request(body) else _CONTENT
+        content = answers.get(mode, _CONTENT["grounded"])(_user_prompt(body["messages"]))
         return Reply.json(self._completion(str(body["model"]), prompt, content))
 
     def _completion(self, model: str, prompt: str, content: str) -> JSONDict:
@@ -317,6 +321,7 @@ _CONTENT: Final[dict[str, Callable[[str], str]]] = {
     "malicious_output": _as_json(_malicious),
     "invalid_json": lambda prompt: '{"common_ground": [{"text": "unterminated',
     "schema_violation": lambda prompt: json.dumps({"common_ground": "everyone agrees", "extra": 1}),
+    "obeys_injection": _as_json(_grounded),
 }
 
 

@@ -16,6 +16,8 @@ import openai
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
+from bot.config import Settings
+
 ErrorKind = Literal["timeout", "rate_limited", "server_error", "connection", "http_error", "invalid_output"]
 M = TypeVar("M", bound=BaseModel)
 
@@ -111,6 +113,20 @@ class LLMClient:
             raise LLMError("http_error", f"HTTP {exc.status_code}: {exc.message}") from exc
         except openai.OpenAIError as exc:
             raise LLMError("invalid_output", str(exc)) from exc
+
+
+def client_for(settings: Settings) -> LLMClient | None:
+    """The configured client; None when no OPENAI_API_KEY is set (the offline paths take over)."""
+    key = settings.openai_api_key.get_secret_value().strip() if settings.openai_api_key else ""
+    if not key:
+        return None
+    return LLMClient(
+        api_key=key,
+        base_url=settings.openai_base_url or None,
+        model=settings.openai_model,
+        timeout=settings.llm_timeout_seconds,
+        max_output_tokens=settings.llm_max_output_tokens,
+    )
 
 
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:

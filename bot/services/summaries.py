@@ -39,7 +39,7 @@ from bot.domain.summaries import (
 from bot.domain.summary_text import (
     sanitise,
 )
-from bot.services.llm import LLMClient, LLMError, Usage, estimate_tokens
+from bot.services.llm import LLMClient, LLMError, Usage, client_for, estimate_tokens
 from prompts.render import render, source_hash, xml
 from storage.db import Database
 from storage.models.summaries import SummaryCacheEntry
@@ -147,7 +147,7 @@ class SummaryService:
         self.db = db
         self.settings = settings
         self._clock = clock
-        self._client = _client(settings)
+        self._client = client_for(settings)
         self._paused_until = float("-inf")
         self._prompt_version = source_hash(*PROMPT_TEMPLATES)
 
@@ -321,19 +321,6 @@ class SummaryService:
         key = content_hash(item, summarizer=OFFLINE, format=SUMMARY_FORMAT_VERSION)
         summary = sanitise(offline_summary(item, input_hash=key))
         return SummaryResult(summary, usage or Usage(), from_cache=False, fallback_reason=reason)
-
-
-def _client(settings: Settings) -> LLMClient | None:
-    key = settings.openai_api_key.get_secret_value().strip() if settings.openai_api_key else ""
-    if not key:
-        return None
-    return LLMClient(
-        api_key=key,
-        base_url=settings.openai_base_url or None,
-        model=settings.openai_model,
-        timeout=settings.llm_timeout_seconds,
-        max_output_tokens=settings.llm_max_output_tokens,
-    )
 
 
 def _merge_prompt(item: SummaryInput, partials: Sequence[Summary]) -> str:

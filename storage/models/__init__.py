@@ -2,6 +2,7 @@
 
 from storage.models.audit import AuditLogEntry
 from storage.models.base import Base, utcnow
+from storage.models.bridging import BridgingRound
 from storage.models.consultations import (
     Consultation,
     ConsultationAmendment,
@@ -19,6 +20,7 @@ from storage.models.summaries import SummaryCacheEntry
 __all__ = [
     "AuditLogEntry",
     "Base",
+    "BridgingRound",
     "Consultation",
     "ConsultationAmendment",
     "ConsultationAudit",

@@ -16,13 +16,16 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Final, Literal
 
+from bot.domain.consultations import CommentView, ConsultationView, Position
 from bot.domain.summaries import defuse
 
 CURRENT_TEXT: Final = "Current text"
 CANDIDATE_TEXT_MAX: Final = 1500
-CRITIQUE_PREFIX: Final = "K"
+COMMENTS_MAX: Final = 40
+NO_REASON: Final = "(no reason given)"
 # A rewording keeps most of its words from the text and the points it answers; a draft that does not is
 # not a rewording (an obeyed instruction hidden in a comment, say) and is dropped.
 GROUNDED_WORD_SHARE: Final = 0.5
@@ -90,8 +93,45 @@ class DraftedText:
     rationale: str = ""
 
 
-def point_ids(prefix: str, count: int) -> list[str]:
-    return [f"{prefix}{n}" for n in range(1, count + 1)]
+def gather(
+    view: ConsultationView,
+    comments: Sequence[CommentView],
+    *,
+    critiques_since: datetime | None = None,
+    base_text: str | None = None,
+) -> RoundInput:
+    """A round's material: each objection, change request, suggested wording, and the thread's latest
+    comments; for a revision round, the comments since the previous result are its critiques."""
+    positions = sorted(view.positions, key=lambda p: p.organisation)
+    objections = [p for p in positions if p.position in (Position.DISAGREE, Position.BLOCK)]
+    changes = [p for p in positions if p.position is Position.AGREE_WITH_CHANGES and p.reason.strip()]
+    suggestions = [a for a in view.amendments if a.version == view.version and a.adopted_in_version is None]
+    live = [c for c in comments if not c.deleted and c.text.strip()]
+    critiques = [c for c in live if critiques_since is not None and c.posted_at >= critiques_since]
+    earlier = [c for c in live if c not in critiques][-COMMENTS_MAX:]
+    return RoundInput(
+        ref=view.ref,
+        title=view.title,
+        current_text=view.text,
+        objections=tuple(
+            Point(f"O{n}", p.organisation, p.country, p.reason.strip() or NO_REASON, p.position.value)
+            for n, p in enumerate(objections, start=1)
+        ),
+        changes=tuple(
+            Point(f"C{n}", p.organisation, p.country, p.reason.strip(), p.position.value)
+            for n, p in enumerate(changes, start=1)
+        ),
+        suggestions=tuple(
+            Point(f"S{n}", a.organisation, "", a.text) for n, a in enumerate(suggestions, start=1)
+        ),
+        comments=tuple(_comment_point(f"M{n}", c) for n, c in enumerate(earlier, start=1)),
+        critiques=tuple(_comment_point(f"K{n}", c) for n, c in enumerate(critiques, start=1)),
+        base_text=base_text,
+    )
+
+
+def _comment_point(point_id: str, comment: CommentView) -> Point:
+    return Point(point_id, comment.organisation or "", comment.country or "", comment.text.strip())
 
 
 def wording_label(index: int) -> str:

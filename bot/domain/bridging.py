@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Final, Literal
 
 from bot.domain.consultations import CommentView, ConsultationView, Position
-from bot.domain.summaries import defuse
+from bot.domain.summary_text import defuse
 
 CURRENT_TEXT: Final = "Current text"
 CANDIDATE_TEXT_MAX: Final = 1500

@@ -33,13 +33,21 @@ ERASED_MARKER = "[erased at the person's request]"
 RETENTION_MARKER = "[erased after the retention period]"
 PSEUDONYM_PREFIX = "erased-"
 RETAINED_PREFIX = "retained-"
+# Who gave an organisation's position, once the retention period is over.
+FORMER_MEMBER = "A member of the organisation"
 # Who acts when the command line or the scheduler does it (the audit log's actor).
 OPERATOR = "operator"
 RETENTION_ACTOR = "retention"
 
 
 class UnknownPerson(DomainError):
-    def __init__(self, slack_id: str) -> None:
+    def __init__(self, slack_id: str, *, oneself: bool = False) -> None:
+        if oneself:
+            super().__init__(
+                "The bot holds nothing about you: you are not a registered partner and it has stored no "
+                "comment of yours. Nothing was changed."
+            )
+            return
         super().__init__(
             f"There is no partner or comment author with the Slack id {slack_id[:40]}; nothing was changed. "
             "`consult-bot partners list` shows the partners' ids."
@@ -72,12 +80,11 @@ class RetentionReport:
     files: int = 0
     answers: int = 0
     reasons: int = 0
-
-    FIELDS = ("comments", "files", "answers", "reasons")
+    positions: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.comments or self.answers)
+        return bool(self.comments or self.answers or self.positions)
 
 
 class DataRightsService:
@@ -93,14 +100,15 @@ class DataRightsService:
             partner = repo.partner(slack_id)
             comments = repo.comments(slack_id)
             if partner is None and not comments:
-                raise UnknownPerson(slack_id)
+                raise UnknownPerson(slack_id, oneself=requester == slack_id)
             data = _personal_data(repo, slack_id, partner)
             record(session, requester or OPERATOR, "export personal data", slack_id)
             return data
 
     def require_coordinator(self, user: str) -> None:
+        """Only coordinators erase others (they pick whom in the confirmation)."""
         with self.db.session() as session:
-            _check_requester(session, user, "", "erasing someone else")
+            _require_coordinator(session, user, "erasing someone else")
 
     def person_to_erase(self, slack_id: str, *, requester: str) -> Person:
         """The person, once the requester may erase them (a coordinator, or themselves)."""
@@ -110,7 +118,7 @@ class DataRightsService:
             partner = repo.partner(slack_id)
             comments = len(repo.comments(slack_id))
             if partner is None and not comments:
-                raise UnknownPerson(slack_id)
+                raise UnknownPerson(slack_id, oneself=requester == slack_id)
             return Person(
                 slack_id,
                 partner.name if partner else None,
@@ -147,26 +155,30 @@ class DataRightsService:
             for comment in repo.comments_closed_before(cutoff, RETENTION_MARKER):
                 counts["files"] += erase_comment(comment, RETENTION_MARKER)
                 counts["comments"] += 1
+            counts["positions"] = repo.unlink_positions_closed_before(cutoff, RETAINED_PREFIX, FORMER_MEMBER)
             for ballot in repo.attributed_ballots_closed_before(cutoff, RETAINED_PREFIX):
                 counts["reasons"] += unlink_ballot(
                     ballot, RETAINED_PREFIX + secrets.token_hex(8), RETENTION_MARKER
                 )
                 counts["answers"] += 1
-            report = RetentionReport(
-                counts["comments"], counts["files"], counts["answers"], counts["reasons"]
-            )
+            report = RetentionReport(**counts)
             if report.changed:
                 detail = (
-                    f"{report.comments} comments ({report.files} files) and {report.answers} attributed "
-                    f"answers ({report.reasons} reasons) closed before {cutoff:%Y-%m-%d}"
+                    f"{report.comments} comments ({report.files} files), {report.answers} attributed "
+                    f"answers ({report.reasons} reasons) and the authors of {report.positions} positions, "
+                    f"closed before {cutoff:%Y-%m-%d}"
                 )
                 record(session, RETENTION_ACTOR, "retention", f"{self.retention_days} days", detail, now=now)
             return report
 
 
 def _check_requester(session: Session, requester: str | None, subject: str, what: str) -> None:
-    if requester is None or requester == subject:
-        return
+    """Anyone for themselves, the operator (None) and coordinators for anyone."""
+    if requester is not None and requester != subject:
+        _require_coordinator(session, requester, what)
+
+
+def _require_coordinator(session: Session, requester: str, what: str) -> None:
     partner = PersonalDataRepository(session).partner(requester)
     if partner is None or partner.role != Role.COORDINATOR.value:
         raise NotAllowed(

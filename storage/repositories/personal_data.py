@@ -192,6 +192,32 @@ class PersonalDataRepository:
             .where(PollBallot.voter_key.not_like(f"{prefix}%"))
         ).all()
 
+    def unlink_positions_closed_before(self, cutoff: datetime, prefix: str, name: str) -> int:
+        """Positions of consultations closed before `cutoff` stop naming the member who gave them
+        (they stay their organisation's); returns how many current positions were unlinked."""
+        closed = select(Consultation.id).where(
+            Consultation.closed_at.is_not(None), Consultation.closed_at < cutoff
+        )
+        unlinked = 0
+        # A position a coordinator recorded names the coordinator's action, not a member's answer.
+        for position in self.session.scalars(
+            select(ConsultationPosition)
+            .where(ConsultationPosition.consultation_id.in_(closed))
+            .where(ConsultationPosition.on_behalf_by.is_(None))
+            .where(ConsultationPosition.set_by.not_like(f"{prefix}%"))
+        ).all():
+            pseudonym = f"{prefix}{position.id}"
+            self.session.execute(
+                update(ConsultationPositionHistory)
+                .where(ConsultationPositionHistory.consultation_id == position.consultation_id)
+                .where(ConsultationPositionHistory.organisation == position.organisation)
+                .where(ConsultationPositionHistory.on_behalf_by.is_(None))
+                .values(set_by=pseudonym)
+            )
+            position.set_by, position.set_by_name, position.first_member = pseudonym, name, pseudonym
+            unlinked += 1
+        return unlinked
+
 
 def erase_comment(comment: ConsultationComment, marker: str) -> int:
     """The comment's text and files become the marker; returns how many files went."""

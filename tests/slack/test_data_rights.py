@@ -19,7 +19,7 @@ from bot.jobs.retention import RETENTION_JOB, apply_retention, register
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.scheduler import BotScheduler
 from bot.services import Services
-from bot.services.data_rights import ERASED_MARKER, RETENTION_MARKER, DataRightsService
+from bot.services.data_rights import ERASED_MARKER, FORMER_MEMBER, RETENTION_MARKER, DataRightsService
 from tests.conftest import CHANNEL, eventually
 from tests.slack.consultation_support import (
     CATALONIA,
@@ -182,11 +182,19 @@ def test_the_retention_period_erases_what_closed_longer_ago_and_keeps_the_figure
     retention = DataRightsService(services.db, 30)
     assert retention.apply_retention(datetime.now(UTC) + timedelta(days=29)).changed is False
     report = retention.apply_retention(datetime.now(UTC) + timedelta(days=31))
-    assert (report.comments, report.files, report.answers, report.reasons) == (2, 1, 2, 1)
+    assert (report.comments, report.files, report.answers, report.reasons, report.positions) == (
+        2,
+        1,
+        2,
+        1,
+        2,
+    )
     after = services.export.collect()
     assert figures(after.document) == figures(before.document)
     (consultation,) = after.document["consultations"]
     assert {r["text"] for r in consultation["replies"]} == {RETENTION_MARKER}
+    assert {p["set_by_name"] for p in consultation["positions"]} == {FORMER_MEMBER}
+    assert LOMBARDY not in {p["set_by"] for p in consultation["positions"]}
     assert after.tables["poll_answers"] == []  # no answer is linked to its voter any more
     assert COMMENT not in json.dumps(after.document) and POLL_REASON not in json.dumps(after.document)
     assert retention.apply_retention(datetime.now(UTC) + timedelta(days=32)).changed is False  # once

@@ -85,6 +85,8 @@ def test_erasure_of_someone_else_by_a_partner_or_of_nobody_is_refused(
     assert "Only a coordinator can ask for erasing someone else" in refused.body
     unknown = slack.slash("/privacy", "erase U0NOBODY1", user=COORDINATOR, channel=CHANNEL)
     assert "no partner or comment author with the Slack id U0NOBODY1; nothing was changed" in unknown.body
+    nobody = slack.slash("/privacy", "", user="U0OUTSIDE", channel=CHANNEL)
+    assert "The bot holds nothing about you" in nobody.body
     garbled = slack.slash("/privacy", "forget everything now", user=LOMBARDY, channel=CHANNEL)
     assert "I don't understand `/privacy forget everything now`" in garbled.body
     assert fake_slack.calls("views.open") == []

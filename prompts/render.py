@@ -7,6 +7,7 @@ that it stays inside its delimiters: a comment cannot close `</comment>` or `</d
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any, Final
 
@@ -22,12 +23,14 @@ def xml(value: object) -> str:
 
 
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~"})
+# `&` is shown as typed, except where a Markdown reader would take it for an entity (`&amp;`, `&#38;`).
+_ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def md(value: object) -> str:
     """People's words in a Markdown document: shown as typed, on one line, never as markup."""
     text = "" if value is None else " ".join(str(value).split())
-    return text.translate(_MARKDOWN_SPECIALS)
+    return _ENTITY_START.sub(r"\\&", text.translate(_MARKDOWN_SPECIALS))
 
 
 def pct(value: float) -> str:

@@ -138,7 +138,7 @@ def positions_and_comments(stage: Stage) -> None:
     _answer(stage, root, CATALONIA, "agree_with_changes", "Add simplified rules for SMEs.")
     stage.say("Giulia (Lombardy Region) clicks  Block  and submits without a reason")
     _answer(stage, root, LOMBARDY, "block", "")
-    stage.say("Giulia gives the reason")
+    stage.say("Giulia thinks again: she clicks  Disagree  and gives the reason")
     _answer(stage, root, LOMBARDY, "disagree", "Overlaps with our regional R&D vouchers.")
     stage.say("Zsófia (the author) and Markus (ecoplus Lower Austria) agree")
     _answer(stage, root, AUTHOR, "agree", "")

@@ -7,9 +7,13 @@ citations become Slack permalinks), already grounded and defused by `bot.domain.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from bot.domain.polls import Verdict
 
 
 class _Value(BaseModel):
@@ -74,6 +78,17 @@ class ThemeItem(_Value):
     common_denominator: bool
 
 
+class ReviewVerdict(_Value):
+    """What a validity review concluded of one earlier recommendation so far."""
+
+    ref: str
+    title: str
+    verdict: str | None  # the majority verdict's label; None when split or not answered
+    share: float  # the majority's share of the answers (the largest share when split)
+    answers: int
+    action: str  # keep, revise, drop or discuss; "" while nobody has answered
+
+
 class PollItem(_Value):
     ref: str
     question: str
@@ -86,6 +101,7 @@ class PollItem(_Value):
     movement: list[str] = Field(default_factory=list)
     not_answered: list[str] = Field(default_factory=list)
     permalink: str | None = None
+    verdicts: list[ReviewVerdict] = Field(default_factory=list)  # a validity review's, per recommendation
 
 
 class NewProposal(_Value):
@@ -134,6 +150,62 @@ class DigestContent(_Value):
     summaries_from_cache: int = 0
     summaries_written: int = 0
 
+    def all_items(self) -> list[RecItem]:
+        """Every recommendation of the period, section by section."""
+        return [
+            *self.common_denominators,
+            *self.contested,
+            *self.region_specific,
+            *self.other_recommendations,
+        ]
+
+    def objected(self) -> list[RecItem]:
+        """The recommendations some organisation disagrees with or blocks, whatever their support."""
+        return [item for item in self.all_items() if item.objections]
+
 
 def percent(share: float) -> str:
     return f"{round(share * 100)} %"
+
+
+KEEP: Final = "keep"
+REVISE: Final = "revise"
+DROP: Final = "drop"
+DISCUSS: Final = "discuss"
+REVIEW_ACTIONS: Final = (KEEP, REVISE, DROP, DISCUSS)
+_ACTION_OF: Final = {
+    Verdict.STILL_VALID: KEEP,
+    Verdict.IMPLEMENTING: KEEP,
+    Verdict.NEEDS_REVISION: REVISE,
+    Verdict.OBSOLETE: DROP,
+}
+
+
+def review_verdict(ref: str, title: str, counts: Mapping[Verdict, int]) -> ReviewVerdict:
+    """The verdict more than half of the answers gave, and what follows from it; else "split" (discuss)."""
+    answers = sum(counts.values())
+    if not answers:
+        return ReviewVerdict(ref=ref, title=title, verdict=None, share=0.0, answers=0, action="")
+    top, count = max(counts.items(), key=lambda pair: pair[1])
+    share = count / answers
+    if share <= 0.5:
+        return ReviewVerdict(ref=ref, title=title, verdict=None, share=share, answers=answers, action=DISCUSS)
+    return ReviewVerdict(
+        ref=ref, title=title, verdict=top.label, share=share, answers=answers, action=_ACTION_OF[top]
+    )
+
+
+def describe_verdict(verdict: ReviewVerdict) -> str:
+    """`Still valid (67 % of 3): keep`, `split (largest share 50 % of 2): discuss`, `no verdict yet`."""
+    if not verdict.answers:
+        return "no verdict yet"
+    of = f"{percent(verdict.share)} of {verdict.answers}"
+    if verdict.verdict is None:
+        return f"split (largest share {of}): {verdict.action}"
+    return f"{verdict.verdict} ({of}): {verdict.action}"
+
+
+def describe_objection(objection: OrgPosition) -> str:
+    """`Lombardy Region (IT), Disagree: reason` (the reason, or that none was given)."""
+    reason = objection.reason.strip() or "no reason given"
+    return f"{objection.organisation} ({objection.country}), {objection.position}: {reason}"

@@ -93,7 +93,8 @@ def sanitise(summary: Summary) -> Summary:
 
 # Slack mrkdwn has no escape character: formatting marks become lookalikes that never format.
 _MRKDWN_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#!])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#!<>])")
+_ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _SAFE_LINK = re.compile(r"https?://[^\s<>|()\"'`]+")
 
 
@@ -104,9 +105,9 @@ def to_mrkdwn(text: str) -> str:
 
 
 def to_markdown(text: str) -> str:
-    """Text for the Markdown attachment, shown as written."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    """Text for the Markdown attachment, shown as written: `&` stays `&` (only where it would start an
+    entity is it escaped), markup characters are backslash-escaped."""
+    return _ENTITY_START.sub(r"\\&", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def render_statement_mrkdwn(statement: Statement, item: SummaryInput) -> str:

@@ -13,12 +13,14 @@ from bot.domain.digest import (
     OrgPosition,
     PollItem,
     RecItem,
+    ReviewVerdict,
     StatementLine,
     SummaryBlock,
     percent,
+    review_verdict,
 )
 from bot.domain.polls import OptionTally, PollResults, movements
-from bot.domain.recommendations import RecommendationView
+from bot.domain.recommendations import RecommendationView, format_ref
 from bot.domain.summaries import SummaryComment, SummaryInput, summarizer_label
 from bot.domain.summary_text import render_statement_markdown, render_statement_mrkdwn
 from bot.services.consensus import STANCES
@@ -181,7 +183,21 @@ def poll_item(results: PollResults) -> PollItem:
         results=lines[:10],
         movement=movement[:10],
         not_answered=missing,
+        verdicts=[] if results.hidden else _review_verdicts(results),
     )
+
+
+def _review_verdicts(results: PollResults) -> list[ReviewVerdict]:
+    """A validity review's verdict per recommendation (none for other kinds of poll)."""
+    refs = results.poll.option_refs
+    verdicts = []
+    for tally in results.tallies:
+        if tally.verdicts is None:
+            continue
+        ref = format_ref(refs[tally.index]) if tally.index < len(refs) else tally.label
+        title = tally.label.removeprefix(f"{ref} · ")
+        verdicts.append(review_verdict(ref, title, tally.verdicts))
+    return verdicts
 
 
 def _tally_line(tally: OptionTally) -> str:

@@ -24,6 +24,7 @@ from bot.domain.digest import (
     ThemeItem,
     ThemeMatrixView,
 )
+from bot.domain.digest_steps import objection_steps, review_steps
 from bot.domain.periods import Period
 from bot.domain.recommendations import RecommendationView, Status
 from bot.services.digest_items import Consulted
@@ -94,7 +95,7 @@ def assemble(
             for r in sorted(new, key=lambda r: r.number)
         ],
         not_answered=_not_answered(items, registered, poll_gaps),
-        next_steps=_next_steps(common, contested, polls, consulted, now),
+        next_steps=_next_steps(common, items, polls, consulted, now),
         theme_matrix=ThemeMatrixView.model_validate(matrix.to_dict()),
         prompt_tokens=sum(r.prompt_tokens for r in summary_results),
         completion_tokens=sum(r.completion_tokens for r in summary_results),
@@ -150,6 +151,9 @@ def _headline(
     blocked = [i.ref for i in items if i.blocked]
     if blocked:
         lines.append("Blocked by at least one organisation: " + ", ".join(blocked))
+    objected = [i.ref for i in items if i.objections and not i.blocked]
+    if objected:
+        lines.append("Disagreed with by at least one organisation: " + ", ".join(objected))
     comments = sum(i.new_comments for i in items)
     if comments:
         active = sum(1 for i in items if i.new_comments)
@@ -192,7 +196,7 @@ def _not_answered(
 
 def _next_steps(
     common: Sequence[RecItem],
-    contested: Sequence[RecItem],
+    items: Sequence[RecItem],
     polls: Sequence[PollItem],
     consulted: Mapping[str, Consulted],
     now: datetime,
@@ -201,9 +205,8 @@ def _next_steps(
     ready = [i.ref for i in common if i.delphi_consensus and consulted[i.ref].consultation.status == "open"]
     if ready:
         steps.append("Consider closing the consultation as endorsed for " + ", ".join(ready) + ".")
-    for item in contested[:3]:
-        who = ", ".join(sorted({o.organisation for o in item.objections})) or "the objecting partners"
-        steps.append(f"Discuss the crux of {item.ref} with {who} before revising it.")
+    steps += objection_steps(items)
+    steps += review_steps(polls)
     overdue = [
         ref
         for ref, data in consulted.items()

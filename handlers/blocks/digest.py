@@ -1,28 +1,51 @@
-"""The digest in Slack: an overview message and, in its thread, one part per summarised item."""
+"""The digest in Slack: an overview message that reads in two minutes and, in its thread, the full lists
+(objections, who has not answered) and one part per summarised item. Typed Block Kit (slack_sdk.models),
+so Slack's limits are checked when a block is built."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.digest import DigestContent, PollItem, RecItem, SummaryBlock, percent
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.domain.digest import (
+    DigestContent,
+    MissingAnswers,
+    OrgPosition,
+    PollItem,
+    RecItem,
+    SummaryBlock,
+    describe_verdict,
+    percent,
+)
 from bot.services.digest import DigestListing
 from handlers.blocks.common import (
+    HEADER_TEXT_MAX,
     MESSAGE_BLOCKS_MAX,
     SECTION_TEXT_MAX,
-    Block,
-    button,
-    context,
-    divider,
     escape,
     fallback,
-    header,
-    section,
     truncate,
 )
 from handlers.ids import DigestAction
 
-# Items listed per section of the overview; the rest is counted and is in the Markdown attachment.
+# Items listed per section of the overview; the rest is counted and is in the thread and the Markdown.
 ITEMS_PER_SECTION = 6
+# Objecting organisations shown per recommendation in the overview; all are in the thread.
+OBJECTIONS_PER_ITEM = 3
+# Organisations listed by name under "Not answered yet" in the overview; more are counted.
+MISSING_LISTED_MAX = 6
+# Blocks per thread message (under Slack's 50, with room for a title).
+PART_BLOCKS_MAX = 40
 TREND_ICONS = {
     "emerging": ":chart_with_upwards_trend:",
     "losing support": ":chart_with_downwards_trend:",
@@ -30,6 +53,18 @@ TREND_ICONS = {
     "new": ":new:",
     "changing": ":arrows_counterclockwise:",
 }
+
+
+def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_MAX)), accessory=accessory)
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, SECTION_TEXT_MAX))])
+
+
+def _header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=truncate(text, HEADER_TEXT_MAX)))
 
 
 def _date_range(content: DigestContent) -> str:
@@ -47,14 +82,28 @@ def _rec_line(item: RecItem) -> str:
     )
 
 
+def _objection(objection: OrgPosition, reason_max: int) -> str:
+    reason = objection.reason.strip()
+    said = escape(truncate(reason, reason_max)) if reason else "_no reason given_"
+    return f"{escape(objection.organisation)} ({objection.country}) *{objection.position}*: {said}"
+
+
 def _contested_line(item: RecItem) -> str:
-    crux = [
-        f"{escape(o.organisation)} ({o.country}) *{o.position}*: {escape(truncate(o.reason, 160))}"
-        for o in item.objections[:3]
-    ]
+    """The crux of a contested item (its objections are under Objections to resolve)."""
     if item.summary and item.summary.disagreements:
-        crux.insert(0, "Crux: " + item.summary.disagreements[0].mrkdwn)
-    return _rec_line(item) + ("\n" + "\n".join(f"• {line}" for line in crux) if crux else "")
+        return _rec_line(item) + "\n• Crux: " + item.summary.disagreements[0].mrkdwn
+    return _rec_line(item)
+
+
+def _objections_line(item: RecItem) -> str:
+    shown = [f"• {_objection(o, 160)}" for o in item.objections[:OBJECTIONS_PER_ITEM]]
+    rest = len(item.objections) - len(shown)
+    if rest:
+        shown.append(f"• and {rest} more: listed in this thread")
+    link = f"<{item.permalink}|{item.ref}>" if item.permalink else item.ref
+    return f"*{link}* {escape(truncate(item.title, 120))} (support {percent(item.support)})\n" + "\n".join(
+        shown
+    )
 
 
 def _poll_line(poll: PollItem) -> str:
@@ -63,31 +112,55 @@ def _poll_line(poll: PollItem) -> str:
         f"*{link}* {escape(truncate(poll.question, 150))} ({poll.status}, "
         f"{poll.respondents} of {poll.audience} answered{', anonymous' if poll.anonymous else ''})"
     ]
-    lines += [f"• {escape(line)}" for line in poll.results[:4]]
+    if poll.verdicts:
+        lines += [f"• {v.ref}: {escape(describe_verdict(v))}" for v in poll.verdicts[:4]]
+        if len(poll.verdicts) > 4:
+            lines.append(f"• and {len(poll.verdicts) - 4} more verdicts in the attached Markdown")
+    else:
+        lines += [f"• {escape(line)}" for line in poll.results[:4]]
     lines += [f"↪ {escape(line)}" for line in poll.movement[:2]]
     return "\n".join(lines)
 
 
-def _listed(title: str, lines: Sequence[str], empty: str) -> list[Block]:
+def _listed(
+    title: str, lines: Sequence[str], empty: str, where: str = "the attached Markdown"
+) -> list[Block]:
     """A titled section with at most ITEMS_PER_SECTION lines, the rest counted."""
     if not lines:
-        return [section(f"*{title}*\n_{empty}_")]
+        return [_section(f"*{title}*\n_{empty}_")]
     shown = list(lines[:ITEMS_PER_SECTION])
     rest = len(lines) - len(shown)
-    blocks = [section(f"*{title}*")]
-    blocks += [section(truncate(line, SECTION_TEXT_MAX)) for line in shown]
+    blocks: list[Block] = [_section(f"*{title}*")]
+    blocks += [_section(line) for line in shown]
     if rest:
-        blocks.append(context(f"and {rest} more in the attached Markdown"))
+        blocks.append(_context(f"and {rest} more in {where}"))
     return blocks
+
+
+def _missing_line(missing: MissingAnswers) -> str:
+    return f"{escape(missing.organisation)} ({missing.country}): {escape(', '.join(missing.items))}"
+
+
+def _not_answered(content: DigestContent) -> Block:
+    missing = content.not_answered
+    if not missing:
+        return _section("*Not answered yet*\n_Everyone has answered._")
+    if len(missing) <= MISSING_LISTED_MAX:
+        return _section("*Not answered yet*\n" + "\n".join(_missing_line(m) for m in missing))
+    waiting = sorted({ref for m in missing for ref in m.items})
+    return _section(
+        f"*Not answered yet*\n{len(missing)} organisations still have to answer "
+        f"{escape(truncate(', '.join(waiting), 500))}: each is listed in this thread."
+    )
 
 
 def digest_overview(content: DigestContent) -> tuple[str, list[Block]]:
     """The top-level message; a fixed budget per section keeps it under Slack's 50 blocks."""
     blocks: list[Block] = [
-        header(f"Consensus digest · {_date_range(content)}"),
-        context(escape(content.summarizer_note)),
-        section("*What moved*\n" + "\n".join(f"• {escape(line)}" for line in content.headline)),
-        divider(),
+        _header(f"Consensus digest · {_date_range(content)}"),
+        _context(escape(content.summarizer_note)),
+        _section("*What moved*\n" + "\n".join(f"• {escape(line)}" for line in content.headline)),
+        DividerBlock(),
     ]
     blocks += _listed(
         "Emerging common denominators",
@@ -96,37 +169,65 @@ def digest_overview(content: DigestContent) -> tuple[str, list[Block]]:
     )
     if content.common_themes:
         themes = ", ".join(f"*{escape(t.theme)}* ({', '.join(t.countries)})" for t in content.common_themes)
-        blocks.append(section(truncate("Common themes: " + themes, SECTION_TEXT_MAX)))
+        blocks.append(_section("Common themes: " + themes))
+    blocks += _listed(
+        "Objections to resolve",
+        [_objections_line(i) for i in content.objected()],
+        "No organisation disagrees with or blocks a recommendation.",
+        where="this thread",
+    )
     blocks += _listed("Contested", [_contested_line(i) for i in content.contested], "Nothing is contested.")
     blocks += _listed("Region-specific priorities", [_rec_line(i) for i in content.region_specific], "None.")
     blocks += _listed("Polls", [_poll_line(p) for p in content.polls], "No poll was open in this period.")
     proposals = [
         f"*{p.ref}* {escape(truncate(p.title, 150))} · {escape(p.proposer)}" for p in content.new_proposals
     ]
+    blocks.append(_section("*New proposals*\n" + ("\n".join(proposals) or "_None this period._")))
+    blocks.append(_not_answered(content))
+    blocks.append(_section("*Next steps*\n" + "\n".join(f"• {escape(step)}" for step in content.next_steps)))
     blocks.append(
-        section(
-            truncate("*New proposals*\n" + ("\n".join(proposals) or "_None this period._"), SECTION_TEXT_MAX)
-        )
-    )
-    missing = [
-        f"{escape(m.organisation)} ({m.country}): {escape(', '.join(m.items))}" for m in content.not_answered
-    ]
-    blocks.append(
-        section(
-            truncate(
-                "*Not answered yet*\n" + ("\n".join(missing) or "_Everyone has answered._"), SECTION_TEXT_MAX
-            )
-        )
-    )
-    blocks.append(section("*Next steps*\n" + "\n".join(f"• {escape(step)}" for step in content.next_steps)))
-    blocks.append(
-        context(
-            "Summaries per recommendation are in this thread; the full digest is attached "
-            "as Markdown with the chart."
+        _context(
+            "The objections, who has not answered and the summaries per recommendation are in this thread; "
+            "the full digest is attached as Markdown with the chart."
         )
     )
     assert len(blocks) <= MESSAGE_BLOCKS_MAX, "the overview's section budgets exceed Slack's block limit"
     return fallback(f"Consensus digest {_date_range(content)}: " + "; ".join(content.headline[:2])), blocks
+
+
+def _pages(title: str, entries: Sequence[str]) -> list[tuple[str, list[Block]]]:
+    """Entries packed into sections under Slack's text limit, and sections into messages."""
+    sections: list[str] = []
+    for entry in entries:
+        entry = truncate(entry, SECTION_TEXT_MAX)
+        if sections and len(sections[-1]) + 1 + len(entry) <= SECTION_TEXT_MAX:
+            sections[-1] += "\n" + entry
+        else:
+            sections.append(entry)
+    pages = [sections[i : i + PART_BLOCKS_MAX] for i in range(0, len(sections), PART_BLOCKS_MAX)]
+    parts: list[tuple[str, list[Block]]] = []
+    for page in pages:
+        blocks: list[Block] = [_header(title), *(_section(text) for text in page)]
+        parts.append((fallback(title), blocks))
+    return parts
+
+
+def _objection_entries(content: DigestContent) -> list[str]:
+    entries = []
+    for item in content.objected():
+        link = f"<{item.permalink}|{item.ref}>" if item.permalink else item.ref
+        entries.append(f"*{link}* {escape(truncate(item.title, 150))} (support {percent(item.support)})")
+        entries += [f"• {_objection(o, 600)}" for o in item.objections]
+    return entries
+
+
+def _missing_entries(content: DigestContent) -> list[str]:
+    entries = [f"• {_missing_line(m)}" for m in content.not_answered]
+    for poll in content.polls:
+        if poll.not_answered and poll.status == "open":
+            names = escape(", ".join(poll.not_answered))
+            entries.append(f"*{poll.ref}* not answered yet by {len(poll.not_answered)}: {names}")
+    return entries
 
 
 def _summary_blocks(summary: SummaryBlock) -> list[Block]:
@@ -138,26 +239,23 @@ def _summary_blocks(summary: SummaryBlock) -> list[Block]:
     ):
         if lines:
             body = "\n".join(f"• {line.mrkdwn}" for line in lines)
-            blocks.append(section(truncate(f"*{title}*\n{body}", SECTION_TEXT_MAX)))
+            blocks.append(_section(f"*{title}*\n{body}"))
     return blocks
 
 
 def digest_thread_parts(content: DigestContent) -> list[tuple[str, list[Block]]]:
-    """One reply per recommendation with a summary: each well inside one message's limits."""
-    parts: list[tuple[str, list[Block]]] = []
-    items = [
-        *content.common_denominators,
-        *content.contested,
-        *content.region_specific,
-        *content.other_recommendations,
-    ]
-    for item in items:
+    """The thread's replies: the full objections and who has not answered (when the overview only counts
+    them), then one reply per recommendation with a summary; each well inside one message's limits."""
+    parts = _pages("Objections to resolve", _objection_entries(content))
+    if len(content.not_answered) > MISSING_LISTED_MAX or any(p.not_answered for p in content.polls):
+        parts += _pages("Not answered yet", _missing_entries(content))
+    for item in content.all_items():
         if item.summary is None:
             continue
         blocks = [
-            section(_rec_line(item)),
+            _section(_rec_line(item)),
             *_summary_blocks(item.summary),
-            context(escape(item.summary.summarizer)),
+            _context(escape(item.summary.summarizer)),
         ]
         parts.append((fallback(f"{item.ref}: {item.title}"), blocks))
     return parts
@@ -166,14 +264,19 @@ def digest_thread_parts(content: DigestContent) -> list[tuple[str, list[Block]]]
 def past_digests(listings: Sequence[DigestListing]) -> tuple[str, list[Block]]:
     if not listings:
         text = "No digest has been built yet; the first comes at the scheduled time. `/digest` previews it."
-        return "No digest yet", [section(text)]
-    blocks: list[Block] = [header("Past digests")]
+        return "No digest yet", [_section(text)]
+    blocks: list[Block] = [_header("Past digests")]
     for listing in listings[:20]:
+        show = ButtonElement(
+            text=PlainTextObject(text="Show"),
+            action_id=DigestAction.SHOW_PAST.value,
+            value=str(listing.digest_id),
+        )
         blocks.append(
-            section(
+            _section(
                 f"*Period from {escape(listing.period_key[:10])}* · {_sent(listing)}\n"
                 f"{escape(truncate(listing.headline, 500))}",
-                accessory=button("Show", DigestAction.SHOW_PAST.value, str(listing.digest_id)),
+                accessory=show,
             )
         )
     return "Past digests", blocks

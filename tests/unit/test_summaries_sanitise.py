@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from markdown_it import MarkdownIt
 
 from bot.domain.summaries import (
     QUOTE_MAX,
@@ -99,10 +100,12 @@ def test_mrkdwn_formatting_marks_cannot_format() -> None:
     assert "&amp;" in rendered and "&lt;c&gt;" in rendered
 
 
-def test_markdown_marks_are_escaped() -> None:
-    assert to_markdown("*a* _b_ [c](d) `e` <f> & #g |h| ~i~ \\") == (
-        r"\*a\* \_b\_ \[c\](d) \`e\` &lt;f&gt; &amp; \#g \|h\| \~i\~ \\"
-    )
+def test_markdown_marks_are_escaped_and_the_text_reads_as_written() -> None:
+    typed = "*a* _b_ [c](d) `e` <f> & &amp; #g |h| ~i~ \\"
+    escaped = to_markdown(typed)
+    assert escaped == r"\*a\* \_b\_ \[c\](d) \`e\` \<f\> & \&amp; \#g \|h\| \~i\~ \\"
+    inline = MarkdownIt("commonmark").parseInline(escaped)[0].children or []
+    assert [t.type for t in inline] == ["text"] and inline[0].content == typed
 
 
 def test_lengths_are_bounded() -> None:

@@ -116,9 +116,11 @@ def _short(label: str) -> str:
 def digest_chart(content: DigestContent) -> bytes:
     """Support by country per recommendation, and the theme by country matrix, as one PNG."""
     items = content.all_items()
-    countries = sorted({country for item in items for country in item.country_support})
+    # Every registered country is a column, so that a country nobody answered from shows as such.
+    answered = {country for item in items for country in item.country_support}
+    countries = sorted(answered | set(content.theme_matrix.countries))
     support = SupportGrid(
-        title="Support by country (share of answering organisations)",
+        title="Support by country: share of the answering organisations that support it",
         rows=[f"{item.ref} · {item.title}" for item in items if item.country_support],
         columns=countries,
         values={
@@ -126,16 +128,16 @@ def digest_chart(content: DigestContent) -> bytes:
             for item in items
             for country, share in item.country_support.items()
         },
-        value_label="share of answering organisations that support it",
+        value_label="support",
         missing_label="no organisation of that country answered (not 0 %)",
     )
     matrix = content.theme_matrix
     themes = SupportGrid(
-        title="Themes: supported recommendations from or backed by each country (relative)",
+        title="Themes: supported recommendations by country (relative to the most)",
         rows=matrix.themes,
         columns=matrix.countries,
         values=_theme_shares(matrix),
-        value_label="supported recommendations, relative to the country with most",
+        value_label="relative",
         missing_label="no supported recommendation in that theme yet",
     )
     return render_chart([support, themes])

@@ -121,7 +121,7 @@ def test_the_chart_tells_no_answer_apart_from_no_support_and_says_what_the_colou
         rows=["R1", "R2"],
         columns=["AT", "IT"],
         values={("R1", "AT"): 0.0, ("R1", "IT"): 1.0, ("R2", "AT"): 0.5},  # nobody from IT answered R2
-        value_label="share of answering organisations that support it",
+        value_label="support",
         missing_label="no organisation of that country answered (not 0 %)",
     )
     figure = chart_figure([grid])
@@ -137,7 +137,7 @@ def test_the_chart_tells_no_answer_apart_from_no_support_and_says_what_the_colou
             "no organisation of that country answered (not 0 %)"
         ]
         assert "0%" in [t.get_text() for t in axis.texts]  # R1 × AT: answered, nobody supports
-        assert figure.axes[1].get_ylabel() == "share of answering organisations that support it"
+        assert figure.axes[1].get_ylabel() == "support"
     finally:
         plt.close(figure)
 

@@ -8,12 +8,12 @@ from collections.abc import Iterable, Sequence
 from bot.domain.consultations import Position
 from bot.services.exports.annex import Annex, AnnexEntry, percent
 
-# Characters that mean something anywhere in an inline run.
-_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+# Characters that mean something anywhere in an inline run (`#` also closes a heading).
+_INLINE = re.compile(r"([\\`*_\[\]<>|~#])")
 # `&` only matters when it could start an entity (`&amp;`, `&#38;`).
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # What makes a line a heading, quote, list item, rule or setext underline.
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(\s*)([>+=-]|\d+(?=[.)]))")
 
 POSITION_COLUMNS = ("Organisation", "Country", "Region", "Position", "Reason")
 

@@ -125,7 +125,7 @@ def test_the_markdown_annex_is_correct_markdown_with_every_recommendation(
     ]
     assert by_org["ACCIÓ Catalonia"][3] == "Agree"
     facts = {row[0]: row[1] for row in rows if len(row) == 2}
-    assert facts["Validity review"] == "Still valid (3 of 4)"
+    assert facts["Validity review"] == "Still valid (75 % of 4): keep"
     text = out.read_text(encoding="utf-8")
     assert "Outcome: endorsed" in text and "Support 67 %" not in text
     paragraphs = [_inline_text([t]) for t in tokens if t.type == "inline"]

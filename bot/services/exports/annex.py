@@ -6,16 +6,13 @@ tell the same story; the Markdown and Word writers render this one model.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.consultations import Position
+from bot.domain.digest import describe_verdict, review_verdict
 from bot.domain.polls import Verdict
-
-# A verdict is the majority's only when it holds more than this share of the answers.
-_MAJORITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -142,20 +139,10 @@ def _verdicts(polls: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         still_open = f" so far ({poll.get('ref')} is open)" if poll.get("status") != "closed" else ""
         for option in poll.get("options", []):
             if option.get("ref") and option.get("verdicts"):
-                verdicts[option["ref"]] = majority_verdict(option["verdicts"]) + still_open
+                verdicts[option["ref"]] = review_text(option["ref"], option["verdicts"]) + still_open
     return verdicts
 
 
-def majority_verdict(counts: Mapping[str, int]) -> str:
-    """`Still valid (4 of 6)`, or `split` when no verdict has more than half of the answers."""
-    total = sum(counts.values())
-    if not total:
-        return "no answers"
-    (top, votes), *_ = Counter(counts).most_common(1)
-    if votes / total <= _MAJORITY:
-        return f"split ({', '.join(f'{Verdict(v).label}: {n}' for v, n in counts.items() if n)})"
-    return f"{Verdict(top).label} ({votes} of {total})"
-
-
-def percent(share: float) -> str:
-    return f"{round(share * 100)} %"
+def review_text(ref: str, counts: Mapping[str, int]) -> str:
+    """The digest's rule: `Still valid (67 % of 3): keep`, or `split (...)`: discuss."""
+    return describe_verdict(review_verdict(ref, "", {Verdict(key): n for key, n in counts.items()}))

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.domain.consultations import Position
-from bot.services.exports.annex import Annex, AnnexEntry, percent
+from bot.domain.digest import percent
+from bot.services.exports.annex import Annex, AnnexEntry
 
 # Characters that mean something anywhere in an inline run (`#` also closes a heading).
 _INLINE = re.compile(r"([\\`*_\[\]<>|~#])")

@@ -9,7 +9,8 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.consultations import ConsultationView, RevisionResult, UnknownConsultation
+from bot.domain.consultations.kinds import UnknownConsultation
+from bot.domain.consultations.views import ConsultationView, RevisionResult
 from bot.domain.errors import DomainError
 from bot.services import Services
 from handlers.blocks.common import Block

@@ -14,22 +14,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.polls import (
-    CHOICE_FIELD,
-    WHOLE,
-    Answer,
-    Audience,
-    Change,
-    PollDraft,
-    PollView,
-    VoteOutcome,
-    VoteRequest,
-    item_field,
-    reason_field,
-)
+from bot.domain.polls.answers import Answer, Change, VoteOutcome, VoteRequest
+from bot.domain.polls.drafts import PollDraft, PollView
+from bot.domain.polls.kinds import CHOICE_FIELD, WHOLE, Audience, item_field, reason_field
 from bot.services import Services
 from bot.services.poll_updates import Publisher
-from bot.services.polls import Reminder
+from bot.services.polls.closing import Reminder
 from handlers.blocks.common import fallback
 from handlers.blocks.polls import confirmation, poll_message, reminder_dm
 from handlers.metadata import ModalState

@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from bot.domain.consultations import ts_to_datetime
+from bot.domain.consultations.threads import ts_to_datetime
 from storage.db import Database
 from storage.models import (
     ConsultationComment,

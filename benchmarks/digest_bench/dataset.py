@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bot.domain.consultations import Position, datetime_to_ts
+from bot.domain.consultations.kinds import Position
+from bot.domain.consultations.threads import datetime_to_ts
 from bot.domain.recommendations import Level, Status
 from storage.db import Database
 from storage.models import (

@@ -9,21 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.domain.polls import (
-    POINTS_BUDGET_DEFAULT,
-    WHOLE,
-    Answer,
-    Audience,
-    PollDraft,
-    PollKind,
-    PollStatus,
-    PollView,
-    ValiditySelection,
-    Visibility,
-    reminder_time,
-    validate_answer,
-    validate_draft,
-)
+from bot.domain.polls.answers import Answer, validate_answer
+from bot.domain.polls.drafts import PollDraft, PollView, ValiditySelection, reminder_time, validate_draft
+from bot.domain.polls.kinds import POINTS_BUDGET_DEFAULT, WHOLE, Audience, PollKind, PollStatus, Visibility
 from bot.domain.recommendations import format_ref
 from storage.db import Database
 from storage.models import (

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.domain.consultations import Position
-from bot.domain.polls import (
-    PollKind,
-)
+from bot.domain.consultations.kinds import Position
+from bot.domain.polls.kinds import PollKind
 
 Row = dict[str, Any]
 

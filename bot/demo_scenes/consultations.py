@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.app import make_web_client
 from bot.demo import CHANNEL, COORDINATOR, Stage
-from bot.domain.consultations import CommentView
+from bot.domain.consultations.views import CommentView
 from bot.jobs.consultations import reconcile_open, sweep
 from bot.localslack import Message
 from bot.localslack.render import render_blocks, render_message

@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Final, Literal
 
-from bot.domain.consultations import CommentView, ConsultationView, Position
+from bot.domain.consultations.kinds import Position
+from bot.domain.consultations.views import CommentView, ConsultationView
 from bot.domain.summary_text import defuse
 
 CURRENT_TEXT: Final = "Current text"

@@ -13,7 +13,7 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.domain.polls import Verdict
+from bot.domain.polls.kinds import Verdict
 
 
 class _Value(BaseModel):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.consensus import RecommendationFigures
+from bot.domain.consensus.recommendations import RecommendationFigures
 from bot.domain.errors import CsvRowError, InvalidInput
 from bot.domain.text import check_field, check_text
 

@@ -16,10 +16,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.consultations import ConsultationView
+from bot.domain.consultations.views import ConsultationView
 from bot.scheduler import BotScheduler
 from bot.services import Services
-from bot.services.consultations import ReconcileReport, ThreadFetcher, ThreadNotFound
+from bot.services.consultations.comments import ReconcileReport, ThreadFetcher, ThreadNotFound
 from handlers.blocks.consultations import reminder_message
 from handlers.consultation_flow import announce_closed, send_dm
 

@@ -6,14 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from bot.config import Settings
-from bot.domain.consensus import (
-    Organisation,
-    OrgStance,
-    RecommendationFigures,
-    Stance,
-    recommendation_figures,
-)
-from bot.domain.consultations import Position
+from bot.domain.consensus.recommendations import RecommendationFigures, recommendation_figures
+from bot.domain.consensus.thresholds import Organisation, OrgStance, Stance
+from bot.domain.consultations.kinds import Position
 from bot.domain.partners import PartnerInfo, Role
 from bot.domain.recommendations import Page
 from bot.services.consensus_settings import thresholds_from

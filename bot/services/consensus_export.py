@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.consensus import natural_key
+from bot.domain.consensus.thresholds import natural_key
 from bot.services.consensus import ConsensusService
 from bot.services.exports import Contributor, ExportData
 

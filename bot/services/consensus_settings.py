@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.domain.consensus import Thresholds
+from bot.domain.consensus.thresholds import Thresholds
 
 
 def thresholds_from(settings: Settings) -> Thresholds:

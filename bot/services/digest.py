@@ -11,14 +11,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
-from bot.domain.consensus import (
-    Organisation,
-    Snapshot,
-    Thresholds,
-    natural_key,
-    recommendation_figures,
-    trend,
-)
+from bot.domain.consensus.recommendations import recommendation_figures
+from bot.domain.consensus.scales import Snapshot, trend
+from bot.domain.consensus.thresholds import Organisation, Thresholds, natural_key
 from bot.domain.digest import (
     DigestContent,
     PollItem,
@@ -26,7 +21,7 @@ from bot.domain.digest import (
     SummaryBlock,
 )
 from bot.domain.periods import Period
-from bot.domain.polls import PollResults
+from bot.domain.polls.tallies import PollResults
 from bot.domain.recommendations import RecommendationView, Status
 from bot.services.consensus import registered_organisations, stances
 from bot.services.consensus_settings import thresholds_from

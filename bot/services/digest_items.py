@@ -7,8 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.consensus import RecommendationFigures, Snapshot, Stance
-from bot.domain.consultations import Position, reply_permalink
+from bot.domain.consensus.recommendations import RecommendationFigures
+from bot.domain.consensus.scales import Snapshot
+from bot.domain.consensus.thresholds import Stance
+from bot.domain.consultations.kinds import Position
+from bot.domain.consultations.threads import reply_permalink
 from bot.domain.digest import (
     OrgPosition,
     PollItem,
@@ -19,7 +22,7 @@ from bot.domain.digest import (
     percent,
     review_verdict,
 )
-from bot.domain.polls import OptionTally, PollResults, movements
+from bot.domain.polls.tallies import OptionTally, PollResults, movements
 from bot.domain.recommendations import RecommendationView, format_ref
 from bot.domain.summaries import SummaryComment, SummaryInput, summarizer_label
 from bot.domain.summary_text import render_statement_markdown, render_statement_mrkdwn

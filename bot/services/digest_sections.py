@@ -7,14 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.domain.consensus import (
-    Organisation,
-    ThemedItem,
-    Thresholds,
-    natural_key,
-    theme_figures,
-    theme_matrix,
-)
+from bot.domain.consensus.themes import ThemedItem, theme_figures, theme_matrix
+from bot.domain.consensus.thresholds import Organisation, Thresholds, natural_key
 from bot.domain.digest import (
     DigestContent,
     MissingAnswers,

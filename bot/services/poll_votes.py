@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.domain.errors import DomainError
-from bot.domain.polls import VoteOutcome, VoteRequest
+from bot.domain.polls.answers import VoteOutcome, VoteRequest
 
 log = logging.getLogger("consult_bot.polls.votes")
 Result = VoteOutcome | DomainError | Exception

@@ -8,7 +8,8 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.domain.consultations import Position, parse_position
+from bot.domain.consultations.inputs import parse_position
+from bot.domain.consultations.kinds import Position
 from bot.services import Services
 from handlers.blocks.consultations import position_modal
 from handlers.consultation_flow import PositionState, consultation_id

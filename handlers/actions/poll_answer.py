@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.domain.polls import Click, Selection
+from bot.domain.polls.answers import Click, Selection
 from bot.services import Services
 from handlers.blocks.polls import answer_modal
 from handlers.ids import PollAction

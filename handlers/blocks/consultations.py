@@ -6,24 +6,26 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.domain.consultations import (
+from bot.domain.consultations.inputs import organisation_key
+from bot.domain.consultations.kinds import (
     AMENDMENT_MAX,
     AMENDMENT_NOTE_MAX,
     OUTCOME_MAX,
     REASON_MAX,
     REVISION_NOTE_MAX,
     SOURCE_MAX,
+    Outcome,
+    Position,
+)
+from bot.domain.consultations.views import (
     AmendmentView,
     ConfirmRequest,
     ConsultationView,
     DiffSegment,
-    Outcome,
-    Position,
     PositionForm,
     PositionView,
     RevisionForm,
     RevisionResult,
-    organisation_key,
 )
 from bot.domain.recommendations import TEXT_MAX, TITLE_MAX, RecommendationView
 from handlers.blocks.common import (

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.polls import (
+from bot.domain.polls.answers import Answer
+from bot.domain.polls.drafts import PollView
+from bot.domain.polls.kinds import (
     BUTTON_OPTIONS_MAX,
     CHOICE_FIELD,
     OPTION_MAX,
@@ -17,19 +19,12 @@ from bot.domain.polls import (
     SCALE_LABELS,
     VERDICTS,
     WHOLE,
-    Answer,
-    OptionTally,
     PollKind,
-    PollResults,
-    PollView,
-    ScaleSummary,
     Visibility,
     item_field,
-    movements,
-    ranked,
     reason_field,
-    respondents_by,
 )
+from bot.domain.polls.tallies import OptionTally, PollResults, ScaleSummary, movements, ranked, respondents_by
 from handlers.blocks.common import (
     MESSAGE_BLOCKS_MAX,
     SECTION_TEXT_MAX,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.consensus import RecommendationFigures
+from bot.domain.consensus.recommendations import RecommendationFigures
 from bot.domain.recommendations import (
     RATIONALE_MAX,
     TEXT_MAX,

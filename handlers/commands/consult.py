@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.domain.consultations import default_deadline, parse_consult_arguments
+from bot.domain.consultations.inputs import default_deadline, parse_consult_arguments
 from bot.domain.errors import DomainError
 from bot.services import Services
 from handlers.blocks.consultations import nothing_to_consult, picker_modal

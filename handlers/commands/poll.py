@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.domain.polls import parse_quick_poll
+from bot.domain.polls.quick import parse_quick_poll
 from bot.services import Services
 from handlers.blocks.polls import creation_modal
 from handlers.poll_support import PollFormState, now, post_new_poll, user_zone

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.domain.consultations import thread_message
+from bot.domain.consultations.threads import thread_message
 from bot.services import Services
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.domain.consultations import validate_outcome
+from bot.domain.consultations.inputs import validate_outcome
 from bot.services import Services
 from handlers.consultation_flow import ConsultationState, announce_closed
 from handlers.ids import ConsultField

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.domain.consultations import validate_on_behalf
+from bot.domain.consultations.inputs import validate_on_behalf
 from bot.services import Services
 from handlers.blocks.consultations import on_behalf_note
 from handlers.consultation_flow import ConsultationState, post_in_thread, refresh_root

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.domain.consultations import deadline_from_parts
+from bot.domain.consultations.inputs import deadline_from_parts
 from bot.domain.errors import InvalidInput
 from bot.services import Services
 from handlers.consultation_flow import PickState, post_consultation

@@ -8,7 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.polls import Replacement
+from bot.domain.polls.answers import Replacement
 from bot.services import Services
 from handlers.blocks.polls import confirmation
 from handlers.poll_support import PollAnswerState, answer_from_form, state_values

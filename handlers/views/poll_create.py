@@ -9,14 +9,8 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.domain.errors import InvalidInput
-from bot.domain.polls import (
-    Audience,
-    PollDraft,
-    PollKind,
-    Visibility,
-    parse_validity_selection,
-    validate_draft,
-)
+from bot.domain.polls.drafts import PollDraft, parse_validity_selection, validate_draft
+from bot.domain.polls.kinds import Audience, PollKind, Visibility
 from bot.services import Services
 from handlers.ids import PollField
 from handlers.poll_support import (

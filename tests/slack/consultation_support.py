@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.consultations import ConsultationView
+from bot.domain.consultations.views import ConsultationView
 from bot.domain.recommendations import Level, ProposalDraft
 from bot.localslack import ApiCall, FakeSlack, Message, SlackSender
 from bot.services import Services

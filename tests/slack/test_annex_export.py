@@ -14,8 +14,11 @@ from markdown_it.token import Token
 from openpyxl import load_workbook
 
 from bot.cli import main
-from bot.domain.consultations import Outcome, OutcomeDraft
-from bot.domain.polls import Answer, PollDraft, PollKind, Replacement
+from bot.domain.consultations.inputs import OutcomeDraft
+from bot.domain.consultations.kinds import Outcome
+from bot.domain.polls.answers import Answer, Replacement
+from bot.domain.polls.drafts import PollDraft
+from bot.domain.polls.kinds import PollKind
 from bot.localslack import FakeSlack, SlackSender
 from bot.services import Services
 from tests.conftest import CHANNEL, DEMO_DATA, eventually

@@ -12,9 +12,12 @@ import pytest
 
 from bot.app import make_web_client
 from bot.cli import main
-from bot.domain.consultations import Outcome, OutcomeDraft
+from bot.domain.consultations.inputs import OutcomeDraft
+from bot.domain.consultations.kinds import Outcome
 from bot.domain.periods import current_period
-from bot.domain.polls import Answer, PollDraft, PollKind, Replacement
+from bot.domain.polls.answers import Answer, Replacement
+from bot.domain.polls.drafts import PollDraft
+from bot.domain.polls.kinds import PollKind
 from bot.jobs.retention import RETENTION_JOB, apply_retention, register
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.scheduler import BotScheduler

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select
 
-from bot.domain.polls import breakdown
+from bot.domain.polls.tallies import breakdown
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.services import Services
 from storage.models import PollBallot, PollDelivery, PollKey, PollRespondent

@@ -7,15 +7,8 @@ import math
 
 import pytest
 
-from bot.domain.consensus import (
-    GroupFigures,
-    Organisation,
-    OrgStance,
-    RecommendationFigures,
-    Stance,
-    Thresholds,
-    recommendation_figures,
-)
+from bot.domain.consensus.recommendations import GroupFigures, RecommendationFigures, recommendation_figures
+from bot.domain.consensus.thresholds import Organisation, OrgStance, Stance, Thresholds
 
 S, D, B, X = Stance.SUPPORT, Stance.OPPOSE, Stance.BLOCK, Stance.ABSTAIN
 

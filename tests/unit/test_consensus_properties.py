@@ -10,18 +10,10 @@ import statistics
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.consensus import (
-    Organisation,
-    OrgStance,
-    Snapshot,
-    Stance,
-    ThemedItem,
-    recommendation_figures,
-    scale_figures,
-    theme_figures,
-    theme_matrix,
-    trend,
-)
+from bot.domain.consensus.recommendations import recommendation_figures
+from bot.domain.consensus.scales import Snapshot, scale_figures, trend
+from bot.domain.consensus.themes import ThemedItem, theme_figures, theme_matrix
+from bot.domain.consensus.thresholds import Organisation, OrgStance, Stance
 
 PLACES = [("Flanders", "BE"), ("Wallonia", "BE"), ("Occitanie", "FR"), ("Catalonia", "ES"), ("Skåne", "SE")]
 

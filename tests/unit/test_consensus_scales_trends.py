@@ -6,7 +6,8 @@ import statistics
 
 import pytest
 
-from bot.domain.consensus import Snapshot, Thresholds, Trend, scale_figures, trend
+from bot.domain.consensus.scales import Snapshot, Trend, scale_figures, trend
+from bot.domain.consensus.thresholds import Thresholds
 
 # --- Agreement scales -----------------------------------------------------------------------------
 

@@ -5,21 +5,16 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.domain.consensus import (
+from bot.domain.consensus.polls import GroupParticipation, Member, choice_shares, participation
+from bot.domain.consensus.recommendations import recommendation_figures
+from bot.domain.consensus.themes import ThemedItem, theme_figures, theme_matrix
+from bot.domain.consensus.thresholds import (
     DEFAULT_THRESHOLDS,
-    GroupParticipation,
-    Member,
     Organisation,
     OrgStance,
     Stance,
-    ThemedItem,
     Thresholds,
-    choice_shares,
     natural_key,
-    participation,
-    recommendation_figures,
-    theme_figures,
-    theme_matrix,
 )
 from bot.services.consensus_settings import thresholds_from
 

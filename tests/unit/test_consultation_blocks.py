@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.consultations import (
+from bot.domain.consultations.kinds import ConsultationStatus, Outcome, Position
+from bot.domain.consultations.views import (
     AmendmentView,
-    ConsultationStatus,
     ConsultationView,
-    Outcome,
-    Position,
     PositionForm,
     PositionView,
     RevisionForm,

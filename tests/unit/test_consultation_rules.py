@@ -7,26 +7,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.consultations import (
-    Position,
-    PositionView,
+from bot.domain.consultations.inputs import (
     check_deadline,
     deadline_from_parts,
     default_deadline,
-    diff_as_text,
-    is_newer_edit,
     parse_consult_arguments,
-    position_counts,
     reminder_due,
-    reply_permalink,
-    thread_message,
     validate_amendment,
     validate_on_behalf,
     validate_outcome,
     validate_position,
     validate_revision,
-    word_diff,
 )
+from bot.domain.consultations.kinds import Position
+from bot.domain.consultations.threads import is_newer_edit, reply_permalink, thread_message
+from bot.domain.consultations.views import PositionView, diff_as_text, position_counts, word_diff
 from bot.domain.errors import DomainError, InvalidInput
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -19,7 +19,7 @@ from bot.domain.digest import (
     review_verdict,
 )
 from bot.domain.digest_steps import OBJECTION_STEPS_MAX, objection_steps, review_steps
-from bot.domain.polls import Verdict
+from bot.domain.polls.kinds import Verdict
 from bot.localslack import validate_message_blocks
 from bot.services.charts import COLOUR_MAP, SupportGrid, chart_figure
 from bot.services.digest import render_markdown

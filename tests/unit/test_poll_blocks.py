@@ -8,16 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.partners import PartnerInfo, Role
-from bot.domain.polls import (
-    Answer,
-    Audience,
-    PollKind,
-    PollResults,
-    PollStatus,
-    PollView,
-    Visibility,
-    tally,
-)
+from bot.domain.polls.answers import Answer
+from bot.domain.polls.drafts import PollView
+from bot.domain.polls.kinds import Audience, PollKind, PollStatus, Visibility
+from bot.domain.polls.tallies import PollResults, tally
 from bot.localslack import validate_message_blocks, validate_view
 from handlers.blocks.polls import (
     answer_modal,

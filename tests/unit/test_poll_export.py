@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.domain.errors import DomainError
-from bot.domain.polls import Answer, PollDraft, PollKind, Replacement, Visibility
+from bot.domain.polls.answers import Answer, Replacement
+from bot.domain.polls.drafts import PollDraft
+from bot.domain.polls.kinds import PollKind, Visibility
 from bot.services import Services
 from tests.conftest import CHANNEL
 

@@ -10,32 +10,33 @@ import pytest
 
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.partners import PartnerInfo, Role
-from bot.domain.polls import (
-    VERDICTS,
-    Answer,
-    AttributedAnswer,
-    Audience,
+from bot.domain.polls.answers import Answer, choose, toggle, validate_answer
+from bot.domain.polls.drafts import (
     PollDraft,
-    PollKind,
-    PollResults,
-    PollStatus,
     PollView,
-    ScaleSummary,
     ValiditySelection,
-    Verdict,
-    Visibility,
-    borda_scores,
-    breakdown,
-    choose,
-    movements,
-    parse_poll_ref,
-    parse_quick_poll,
     parse_validity_selection,
     reminder_time,
-    tally,
-    toggle,
-    validate_answer,
     validate_draft,
+)
+from bot.domain.polls.kinds import (
+    VERDICTS,
+    Audience,
+    PollKind,
+    PollStatus,
+    Verdict,
+    Visibility,
+    parse_poll_ref,
+)
+from bot.domain.polls.quick import parse_quick_poll
+from bot.domain.polls.tallies import (
+    AttributedAnswer,
+    PollResults,
+    ScaleSummary,
+    borda_scores,
+    breakdown,
+    movements,
+    tally,
 )
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

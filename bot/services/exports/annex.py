@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.consultations import Position
+from bot.domain.consultations.kinds import Position
 from bot.domain.digest import describe_verdict, review_verdict
-from bot.domain.polls import Verdict
+from bot.domain.polls.kinds import Verdict
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.domain.consultations import (
+from bot.domain.consultations.views import (
     AmendmentView,
     CommentView,
     ConsultationView,
     PositionView,
     position_counts,
 )
-from bot.services.consultations import ConsultationService, ExportRows
+from bot.services.consultations import ConsultationService
+from bot.services.consultations.reads import ExportRows
 from bot.services.exports.collect import Contributor, ExportData
 from bot.services.exports.tables import Row
 

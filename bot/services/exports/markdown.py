@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from bot.domain.consultations import Position
+from bot.domain.consultations.kinds import Position
 from bot.domain.digest import percent
 from bot.services.exports.annex import Annex, AnnexEntry
 

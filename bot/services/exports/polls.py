@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.polls import VERDICTS, WHOLE, Answer, OptionTally, PollKind, PollResults, movements
+from bot.domain.polls.answers import Answer
+from bot.domain.polls.kinds import VERDICTS, WHOLE, PollKind
+from bot.domain.polls.tallies import OptionTally, PollResults, movements
 from bot.services.exports.collect import Contributor, ExportData
 from bot.services.exports.tables import Row
 from bot.services.polls import PollService

@@ -1,0 +1,133 @@
+"""Closing a consultation: by a coordinator with an outcome, or at its deadline; reminders before it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.consultations.inputs import (
+    OutcomeDraft,
+)
+from bot.domain.consultations.views import (
+    ConsultationView,
+    Reminder,
+)
+from bot.domain.errors import DomainError
+from bot.domain.partners import Role
+from bot.services.consultations.base import (
+    ConsultationBase,
+    add_audit,
+    load_consultation,
+    ref_of,
+    require_coordinator,
+    require_no_outcome,
+)
+from storage.models import (
+    utcnow,
+)
+from storage.repositories import PartnerRepository
+from storage.repositories.consultations import ConsultationRepository
+
+# Who closes a consultation when its deadline passes (the audit trail's actor).
+DEADLINE_ACTOR = "deadline"
+SCHEDULER_ACTOR = "scheduler"
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    consultation: ConsultationView
+    closed_now: bool
+
+
+class ConsultationClosing(ConsultationBase):
+    """Outcomes, deadlines and reminders, each claimed once across processes."""
+
+    def close_form(self, consultation_id: int, user: str) -> ConsultationView:
+        with self.db.session() as session:
+            require_coordinator(session, user)
+            consultation = load_consultation(session, consultation_id)
+            require_no_outcome(consultation)
+            return self._view(session, consultation)
+
+    def close(
+        self,
+        consultation_id: int,
+        coordinator: str,
+        draft: OutcomeDraft,
+        *,
+        submission_key: str | None,
+        now: datetime | None = None,
+    ) -> CloseResult | None:
+        """Closes (if still open) with the coordinator's outcome; the recommendation's status follows.
+        None for a repeated submission."""
+        now = now or utcnow()
+        with self.db.session() as session:
+            repo = ConsultationRepository(session)
+            if submission_key and repo.audit_by_key(submission_key):
+                return None
+            require_coordinator(session, coordinator)
+            consultation = load_consultation(session, consultation_id)
+            require_no_outcome(consultation)
+            closed_now = repo.claim_close(consultation.id, now, coordinator)
+            if not repo.claim_outcome(
+                consultation.id, now, coordinator, draft.outcome.value, draft.statement
+            ):
+                raise DomainError(
+                    f"The outcome of {ref_of(consultation)} was recorded a moment ago by someone else."
+                )
+            session.refresh(consultation)
+            consultation.recommendation.status = draft.outcome.recommendation_status.value
+            entry = add_audit(
+                session, consultation, coordinator, "outcome", detail=draft.outcome.value, now=now
+            )
+            entry.request_key = submission_key
+            return CloseResult(self._view(session, consultation), closed_now)
+
+    def close_due(self, now: datetime | None = None) -> list[ConsultationView]:
+        """Closes every consultation whose deadline passed, each exactly once across processes."""
+        now = now or utcnow()
+        with self.db.session() as session:
+            due = ConsultationRepository(session).due_for_closing(now)
+        closed = []
+        for consultation_id in due:
+            with self.db.session() as session:
+                if not ConsultationRepository(session).claim_close(consultation_id, now, DEADLINE_ACTOR):
+                    continue
+                consultation = load_consultation(session, consultation_id)
+                session.refresh(consultation)
+                add_audit(session, consultation, SCHEDULER_ACTOR, "closed_at_deadline", now=now)
+                closed.append(self._view(session, consultation))
+        return closed
+
+    def claim_reminders(self, now: datetime | None = None) -> list[Reminder]:
+        """Consultations whose deadline is near, each claimed once; with whom to remind."""
+        now = now or utcnow()
+        lead = timedelta(hours=self.settings.consult_reminder_hours)
+        with self.db.session() as session:
+            due = ConsultationRepository(session).due_for_reminder(now + lead, now)
+        reminders = []
+        for consultation_id in due:
+            with self.db.session() as session:
+                if not ConsultationRepository(session).claim_reminder(consultation_id, now):
+                    continue
+                view = self._view(session, load_consultation(session, consultation_id))
+                missing = set(view.without_position())
+                recipients = tuple(
+                    (p.slack_user_id, p.organisation)
+                    for p in PartnerRepository(session).all()
+                    if p.organisation in missing
+                )
+                add_audit(
+                    session,
+                    load_consultation(session, consultation_id),
+                    SCHEDULER_ACTOR,
+                    "reminder_sent",
+                    detail=f"{len(missing)} organisations, {len(recipients)} people",
+                    now=now,
+                )
+                reminders.append(Reminder(view, recipients))
+        return reminders
+
+    def coordinators(self) -> list[str]:
+        with self.db.session() as session:
+            return [p.slack_user_id for p in PartnerRepository(session).all() if p.role == Role.COORDINATOR]

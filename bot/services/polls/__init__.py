@@ -1,0 +1,36 @@
+"""Polls, cut by use case: creating, answering, results, closing (with reminders and message refreshes)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.services.partners import PartnerService
+from bot.services.poll_updates import MessageRefresher
+from bot.services.poll_votes import VoteQueue
+from bot.services.polls.answering import PollAnswers
+from bot.services.polls.closing import PollClosing
+from bot.services.polls.creating import PollCreation
+from bot.services.polls.results import PollResultReads
+from storage.db import Database
+
+
+class PollService(PollCreation, PollAnswers, PollResultReads, PollClosing):
+    """Every poll use case over one database; the composition root builds one."""
+
+    def __init__(
+        self,
+        db: Database,
+        partners: PartnerService,
+        *,
+        reminder_lead: timedelta,
+        refresh_interval: float = 1.0,
+    ) -> None:
+        self.db = db
+        self.partners = partners
+        self.reminder_lead = reminder_lead
+        self.refresh_interval = refresh_interval
+        self.updates = MessageRefresher(refresh_interval)
+        self.votes = VoteQueue(self.answer_all)
+
+
+__all__ = ["PollService"]

@@ -1,0 +1,268 @@
+"""Answering polls: batched votes written once per delivery, the answer form and one's own view."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.domain.errors import DomainError, NotRegistered
+from bot.domain.partners import PartnerInfo
+from bot.domain.polls.answers import Answer, Change, VoteOutcome, VoteRequest, apply_change, validate_answer
+from bot.domain.polls.drafts import PollView
+from bot.domain.polls.kinds import Audience
+from bot.domain.polls.tallies import PollResults
+from bot.services.partners import to_info
+from bot.services.polls.base import (
+    WRITE_ATTEMPTS,
+    PollClosed,
+    PollServiceBase,
+    UnknownPoll,
+    not_in_audience,
+    to_view,
+)
+from storage.models import PollBallot
+from storage.repositories import PartnerRepository
+from storage.repositories.polls import PollRepository
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    poll: PollView
+    current: Answer | None
+    previous: PollResults | None
+
+
+@dataclass(frozen=True)
+class OwnView:
+    poll: PollView
+    answer: Answer | None
+    results: PollResults
+
+
+class _Batch:
+    """The answers of one transaction on one poll, worked out in memory before anything is written."""
+
+    def __init__(self, poll: PollView, key: bytes | None, requests: Sequence[VoteRequest]) -> None:
+        self.poll = poll
+        users = sorted({r.user for r in requests})
+        self.voters = {user: _voter_key(key, user, poll.anonymous) for user in users}
+        self.deliveries = {r.delivery_id: _delivery_key(key, r) for r in requests}
+        self.current: dict[str, Answer | None] = {}
+        self.seen: set[str] = set()
+        self.changed: set[str] = set()
+        self.counted_deliveries: list[str] = []
+
+    def load(self, ballots: dict[str, PollBallot], seen: set[str]) -> None:
+        for user, voter in self.voters.items():
+            ballot = ballots.get(voter)
+            self.current[user] = Answer.from_json(ballot.answer) if ballot else None
+        self.seen = set(seen)
+
+    def apply(
+        self, request: VoteRequest, partner: PartnerInfo | None, audience: set[str] | None
+    ) -> VoteOutcome | DomainError:
+        if partner is None:
+            return NotRegistered()
+        if audience is not None and request.user not in audience:
+            return not_in_audience(self.poll)
+        delivery_key = self.deliveries[request.delivery_id]
+        current = self.current[request.user]
+        if delivery_key in self.seen:
+            return VoteOutcome(self.poll, current, counted=False, results=None)
+        try:
+            updated: Answer | None = apply_change(self.poll, current, request.change)
+            updated = None if updated is None or updated.is_empty else validate_answer(self.poll, updated)
+        except DomainError as refusal:
+            return refusal
+        self.seen.add(delivery_key)
+        self.counted_deliveries.append(delivery_key)
+        self.current[request.user] = updated
+        self.changed.add(request.user)
+        return VoteOutcome(self.poll, updated, counted=True, results=None)
+
+
+def _delivery_key(key: bytes | None, request: VoteRequest) -> str:
+    """Recognises a repeated delivery; under an anonymous poll's key, so it links nobody after close."""
+    return _voter_key(key or b"delivery", f"{request.user}\n{request.delivery}", True)
+
+
+def _voter_key(key: bytes | None, user: str, anonymous: bool) -> str:
+    """The Slack user id in an attributed poll; an HMAC under the poll's key in an anonymous one."""
+    if not anonymous:
+        return user
+    if key is None:
+        raise DomainError(
+            "This anonymous poll is sealed: answers can no longer be changed or linked to anyone."
+        )
+    return hmac.new(key, user.encode(), hashlib.sha256).hexdigest()
+
+
+class PollAnswers(PollServiceBase):
+    """Votes and form answers; anonymous voters are kept apart by an HMAC under the poll's key."""
+
+    def answer(self, poll_id: int, user: str, change: Change, *, delivery: str) -> VoteOutcome:
+        """One answer, now (the answer form: stored before the form closes); raises if refused."""
+        result = self.answer_all([VoteRequest(user, change, delivery, poll_id=poll_id)])[0]
+        if isinstance(result, DomainError):
+            raise result
+        return result
+
+    def answer_all(self, requests: Sequence[VoteRequest]) -> list[VoteOutcome | DomainError]:
+        """Applies answers in the order given, one transaction per poll, once per delivery.
+
+        Each request gets its outcome (with the results, if the voter may see them) or the reason
+        it was refused; one refusal does not stop the others.
+        """
+        results: list[VoteOutcome | DomainError | None] = [None] * len(requests)
+        polls = self._resolve(requests, results)
+        with self.db.session() as session:
+            partners = PartnerRepository(session).by_slack_ids(sorted({r.user for r in requests}))
+            people = {user: to_info(partner) for user, partner in partners.items()}
+        groups: dict[int, list[int]] = {}
+        for position, poll_id in enumerate(polls):
+            if poll_id is not None:
+                groups.setdefault(poll_id, []).append(position)
+        for poll_id, positions in groups.items():
+            outcomes = self._apply_retrying(
+                poll_id, [(requests[i], people.get(requests[i].user)) for i in positions]
+            )
+            for position, outcome in zip(positions, self._with_results(poll_id, outcomes), strict=True):
+                results[position] = outcome
+        return [r if r is not None else UnknownPoll() for r in results]
+
+    def _resolve(
+        self, requests: Sequence[VoteRequest], results: list[VoteOutcome | DomainError | None]
+    ) -> list[int | None]:
+        """The poll id of each request; a request whose poll is unknown gets UnknownPoll."""
+        found: dict[tuple[str, str], int | DomainError] = {}
+        polls: list[int | None] = []
+        for position, request in enumerate(requests):
+            if request.poll_id is not None or request.message is None:
+                polls.append(request.poll_id)
+                continue
+            if request.message not in found:
+                try:
+                    found[request.message] = self.for_message(*request.message, request.number).id
+                except DomainError as error:
+                    found[request.message] = error
+            poll = found[request.message]
+            if isinstance(poll, DomainError):
+                results[position] = poll
+                polls.append(None)
+            else:
+                polls.append(poll)
+        return polls
+
+    def _apply_retrying(
+        self, poll_id: int, items: list[tuple[VoteRequest, PartnerInfo | None]]
+    ) -> list[VoteOutcome | DomainError]:
+        for _ in range(WRITE_ATTEMPTS):
+            try:
+                outcomes = self._apply(poll_id, items)
+            except IntegrityError:
+                continue
+            if any(isinstance(o, VoteOutcome) and o.counted for o in outcomes):
+                self.updates.request(poll_id)
+            return outcomes
+        raise RuntimeError("could not record the answers; the database is too busy")
+
+    def _apply(
+        self, poll_id: int, items: list[tuple[VoteRequest, PartnerInfo | None]]
+    ) -> list[VoteOutcome | DomainError]:
+        with self.db.session() as session:
+            repo = PollRepository(session)
+            if not repo.lock_open(poll_id):
+                poll = repo.get(poll_id)
+                refusal: DomainError = UnknownPoll() if poll is None else PollClosed(to_view(poll))
+                return [refusal] * len(items)
+            poll = repo.get(poll_id)
+            assert poll is not None
+            batch = _Batch(to_view(poll), repo.key(poll_id), [request for request, _ in items])
+            audience = repo.audience(poll_id) if batch.poll.audience is Audience.CHANNEL else None
+            ballots = repo.ballots_for(poll_id, list(batch.voters.values()))
+            batch.load(ballots, repo.seen_deliveries(list(batch.deliveries.values())))
+            outcomes = [batch.apply(request, partner, audience) for request, partner in items]
+            self._write(repo, batch, ballots)
+            return outcomes
+
+    @staticmethod
+    def _write(repo: PollRepository, batch: _Batch, ballots: dict[str, PollBallot]) -> None:
+        poll_id = batch.poll.id
+        answered = repo.answered_among(poll_id, sorted(batch.changed))
+        for user in sorted(batch.changed):
+            voter, answer = batch.voters[user], batch.current[user]
+            ballot = ballots.get(voter)
+            if answer is None:
+                if ballot is not None:
+                    repo.delete_ballot(ballot)
+                if user in answered:
+                    repo.remove_respondent(poll_id, user)
+                continue
+            if ballot is None:
+                repo.add_ballot(PollBallot(poll_id=poll_id, voter_key=voter, answer=answer.to_json()))
+            else:
+                ballot.answer = answer.to_json()
+            if user not in answered:
+                repo.add_respondent(poll_id, user)
+        for delivery_key in batch.counted_deliveries:
+            repo.add_delivery(poll_id, delivery_key)
+
+    def _with_results(
+        self, poll_id: int, outcomes: list[VoteOutcome | DomainError]
+    ) -> list[VoteOutcome | DomainError]:
+        """Each outcome with the results its voter may see (computed once for the batch)."""
+        if not any(isinstance(o, VoteOutcome) for o in outcomes):
+            return outcomes
+        with self.db.session() as session:
+            poll = PollRepository(session).get(poll_id)
+            results = self._results(session, poll, None, depth=0, reveal=True) if poll else None
+        shown: list[VoteOutcome | DomainError] = []
+        for outcome in outcomes:
+            if isinstance(outcome, VoteOutcome) and results is not None:
+                visible = outcome.poll.results_visible_to(outcome.answer is not None)
+                outcome = replace(outcome, results=results if visible else None)
+            shown.append(outcome)
+        return shown
+
+    def current_answer(self, poll_id: int, user: str) -> Answer | None:
+        """The voter's own answer; None for an anonymous poll once closed (its key is gone)."""
+        with self.db.session() as session:
+            repo = PollRepository(session)
+            poll = repo.get(poll_id)
+            if poll is None:
+                raise UnknownPoll()
+            key = repo.key(poll_id)
+            if poll.anonymous and key is None:
+                return None
+            ballot = repo.ballot(poll_id, _voter_key(key, user, poll.anonymous))
+            return Answer.from_json(ballot.answer) if ballot else None
+
+    def answer_form(self, poll_id: int, user: str) -> AnswerForm:
+        """What the answer modal needs; refuses early when the person cannot answer."""
+        partner = self.partners.require(user)
+        with self.db.session() as session:
+            repo = PollRepository(session)
+            poll = repo.get(poll_id)
+            if poll is None:
+                raise UnknownPoll()
+            view = self._view(session, poll)
+            if not view.is_open:
+                raise PollClosed(view)
+            self._require_audience(session, view, partner)
+            previous = None
+            if poll.previous_id is not None and (before := repo.get(poll.previous_id)) is not None:
+                previous = self._results(session, before, None, depth=0)
+        return AnswerForm(view, self.current_answer(poll_id, user), previous)
+
+    def own_view(self, poll_id: int, user: str) -> OwnView:
+        """`My answer & results`: the person's answer and the results they may see."""
+        with self.db.session() as session:
+            poll = PollRepository(session).get(poll_id)
+            if poll is None:
+                raise UnknownPoll()
+            results = self._results(session, poll, user, depth=0)
+        return OwnView(results.poll, self.current_answer(poll_id, user), results)

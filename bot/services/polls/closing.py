@@ -1,0 +1,124 @@
+"""Closing polls exactly once, reminders, and the coalesced refresh of a poll's message."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.errors import DomainError
+from bot.domain.polls.drafts import PollView
+from bot.domain.polls.kinds import PollStatus, format_poll_ref
+from bot.domain.polls.tallies import PollResults
+from bot.services.polls.base import PollServiceBase, UnknownPoll, current_time
+from storage.repositories.polls import PollRepository
+
+
+@dataclass(frozen=True)
+class Reminder:
+    poll: PollView
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RefreshClaim:
+    """The go-ahead to update a poll's message with `results`, or when to try again."""
+
+    results: PollResults | None = None
+    retry_in: float | None = None
+
+
+class PollClosing(PollServiceBase):
+    """Closes, reminds, and claims message refreshes at most once per interval."""
+
+    def close(self, poll_id: int, user: str, now: datetime | None = None) -> PollView:
+        """`Close poll` by its creator or a coordinator; closing a closed poll changes nothing."""
+        with self.db.session() as session:
+            poll = PollRepository(session).get(poll_id)
+            if poll is None:
+                raise UnknownPoll()
+            self._require_manager(session, poll, user, "close")
+        self._close(poll_id, current_time(now))
+        return self.get(poll.number)
+
+    def close_due(self, now: datetime | None = None) -> list[int]:
+        """Closes every poll past its deadline; returns those this process closed (each poll once)."""
+        now = current_time(now)
+        with self.db.session() as session:
+            due = PollRepository(session).due_for_close(now)
+        return [poll_id for poll_id in due if self._close(poll_id, now)]
+
+    def _close(self, poll_id: int, now: datetime) -> bool:
+        with self.db.session() as session:
+            repo = PollRepository(session)
+            if not repo.close(poll_id, now):
+                return False
+            poll = repo.get(poll_id)
+            assert poll is not None
+            repo.forget_deliveries(poll_id)
+            if poll.anonymous:
+                # Sealed: without the key no voter hash can be recomputed, and the reshuffle leaves no
+                # order to match against the respondents.
+                repo.destroy_key(poll_id)
+                repo.reshuffle_ballots(poll_id)
+        self.updates.request(poll_id, final=True)
+        return True
+
+    def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
+        """Reminders that are due, each claimed so that only one process sends it."""
+        now = current_time(now)
+        with self.db.session() as session:
+            due = PollRepository(session).due_for_reminder(now)
+        reminders = []
+        for poll_id in due:
+            with self.db.session() as session:
+                repo = PollRepository(session)
+                if not repo.claim_reminder(poll_id, now):
+                    continue
+                poll = repo.get(poll_id)
+                assert poll is not None
+                _, missing = self._coverage(session, poll)
+                reminders.append(Reminder(self._view(session, poll), tuple(p.slack_user_id for p in missing)))
+        return reminders
+
+    def remind_now(self, poll_id: int, user: str, *, delivery: str) -> Reminder | None:
+        """`Remind non-respondents`: who to remind, for the creator or a coordinator; None when this
+        click was already handled (a retried delivery must not send the reminders twice)."""
+        with self.db.session() as session:
+            repo = PollRepository(session)
+            poll = repo.get(poll_id)
+            if poll is None:
+                raise UnknownPoll()
+            self._require_manager(session, poll, user, "send reminders for")
+            if poll.status != PollStatus.OPEN:
+                raise DomainError(
+                    f"{format_poll_ref(poll.number)} is closed; there is nobody left to remind."
+                )
+            delivery_key = hashlib.sha256(f"remind\n{user}\n{delivery}".encode()).hexdigest()
+            if repo.seen_delivery(delivery_key):
+                return None
+            repo.add_delivery(poll_id, delivery_key)
+            _, missing = self._coverage(session, poll)
+            return Reminder(self._view(session, poll), tuple(p.slack_user_id for p in missing))
+
+    def claim_refresh(self, poll_id: int, *, final: bool, now: datetime | None = None) -> RefreshClaim:
+        """Whether this process may update the poll's message now (any process: once per interval)."""
+        now = current_time(now)
+        interval = timedelta(seconds=self.refresh_interval)
+        with self.db.session() as session:
+            repo = PollRepository(session)
+            poll = repo.get(poll_id)
+            if poll is None or poll.message_ts is None:
+                return RefreshClaim()
+            # Once closed, only the process that closed it posts the (final) results.
+            if poll.status == PollStatus.CLOSED and not final:
+                return RefreshClaim()
+            if not repo.claim_refresh(poll_id, now, interval):
+                last = repo.refreshed_at(poll_id) or now
+                return RefreshClaim(retry_in=max((last + interval - now).total_seconds(), 0.05))
+            return RefreshClaim(results=self._results(session, poll, None, depth=0))
+
+    def refreshed(self, poll_id: int, now: datetime | None = None) -> None:
+        """The message was updated: the next update of any process waits a full interval from now."""
+        with self.db.session() as session:
+            PollRepository(session).mark_refreshed(poll_id, current_time(now))

@@ -38,6 +38,7 @@ from tests.slack.consultation_support import (
 FLANDERS = "U0BE00001"
 TITLE = "R&D | *pilot* programme"
 BLOCK_REASON = "Conflicts with our <b>programme</b> | see §2 & annex"
+WITH_CHANGES = '=HYPERLINK("http://x.eu") shorter, please'
 STATEMENT = "Endorsed at the Lyon meeting; = Lombardy's concern noted."
 
 
@@ -68,7 +69,7 @@ def annexed(slack: SlackSender, fake_slack: FakeSlack, consortium: Services) -> 
     answer(slack, fake_slack, root, CATALONIA, "agree")
     answer(slack, fake_slack, root, LOMBARDY, "block", BLOCK_REASON)
     answer(slack, fake_slack, root, FLANDERS, "disagree", "Too costly & slow")
-    answer(slack, fake_slack, root, AUTHOR, "agree_with_changes", "Shorter, please")
+    answer(slack, fake_slack, root, AUTHOR, "agree_with_changes", WITH_CHANGES)
     eventually(lambda: len(latest(consortium, ref).positions) == 4)
     draft = OutcomeDraft(Outcome.ENDORSED, STATEMENT)
     consortium.consultations.close(consultation_id(root), COORDINATOR, draft, submission_key="close")
@@ -127,6 +128,7 @@ def test_the_markdown_annex_is_correct_markdown_with_every_recommendation(
         "Too costly & slow",
     ]
     assert by_org["ACCIÓ Catalonia"][3] == "Agree"
+    assert by_org["Pannon Business Network"][3:] == ["Agree with changes", WITH_CHANGES]  # as written
     facts = {row[0]: row[1] for row in rows if len(row) == 2}
     assert facts["Validity review"] == "Still valid (75 % of 4): keep"
     text = out.read_text(encoding="utf-8")
@@ -177,7 +179,7 @@ def test_the_workbook_has_a_sheet_per_table_with_typed_formula_safe_cells(
         dict(zip(p_header, (c.value for c in row), strict=True)) for row in positions.iter_rows(min_row=2)
     ]
     pannon = next(r for r in rows if r["organisation"] == "Pannon Business Network")
-    assert pannon["reason"] == "Shorter, please" and isinstance(pannon["set_at"], datetime)
+    assert pannon["reason"] == "'" + WITH_CHANGES and isinstance(pannon["set_at"], datetime)
     consultations = workbook["consultations"]
     c_header = [c.value for c in consultations[1]]
     row = dict(zip(c_header, (c.value for c in consultations[2]), strict=True))

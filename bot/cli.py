@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="play a sample consortium through the real bot, no Slack needed")
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="folder for the demo's files")
+    demo.add_argument(
+        "--socket-mode", action="store_true", help="the bot connects over Socket Mode instead of serving HTTP"
+    )
     demo.set_defaults(handler=_demo)
 
     db = commands.add_parser("db", help="database schema")
@@ -135,7 +138,7 @@ def _check_run_settings(settings: Settings) -> None:
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return run_demo(args.out)
+    return run_demo(args.out, socket_mode=args.socket_mode)
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """`consult-bot demo`: a sample consortium through the bot's real request path, printed for a terminal.
 
-The real app serves HTTP on a free local port; a local stand-in plays Slack: it sends signed
-slash commands, clicks and modal submissions into the bot and answers the bot's Web API calls.
+The real app serves HTTP on a free local port (or, with ``--socket-mode``, connects to the stand-in's
+Socket Mode WebSocket); a local stand-in plays Slack: it sends signed slash commands, clicks and modal
+submissions into the bot (or envelopes on its socket) and answers the bot's Web API calls.
 What the coordinator and the partners would see in Slack is printed as it happens.
 """
 
@@ -9,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.app import create_bolt_app
 from bot.config import load_settings
 from bot.localslack import FakeSlack, SlackSender
 from bot.localslack.render import render_message, render_view
@@ -93,7 +97,7 @@ def seed_workspace(fake: FakeSlack) -> list[str]:
     return members
 
 
-def run_demo(out: Path, scenes: list[Scene] | None = None) -> int:
+def run_demo(out: Path, scenes: list[Scene] | None = None, *, socket_mode: bool = False) -> int:
     from bot.demo_scenes import SCENES
 
     out.mkdir(parents=True, exist_ok=True)
@@ -105,13 +109,18 @@ def run_demo(out: Path, scenes: list[Scene] | None = None) -> int:
             slack_signing_secret=_SECRET,
             slack_api_url=fake.api_url,
             database_url=f"sqlite:///{scratch}/demo.db",
+            slack_app_token=fake.app_token if socket_mode else None,
         )
         services = build_services(settings)
         services.db.upgrade()
         _banner("consult-bot demo: a consortium writes policy recommendations in Slack")
-        print("The real bot serves HTTP on a local port; a local stand-in plays Slack and its people.")
-        with BotServer(services) as server:
-            stage = Stage(services, fake, SlackSender(server.events_url, _SECRET, fake), out)
+        print(
+            "The real bot "
+            + ("connects over Socket Mode" if socket_mode else "serves HTTP on a local port")
+            + "; a local stand-in plays Slack and its people."
+        )
+        with _connected_bot(services, fake) as slack:
+            stage = Stage(services, fake, slack, out)
             for scene in scenes or SCENES:
                 _banner((scene.__doc__ or scene.__name__).strip().splitlines()[0])
                 scene(stage)
@@ -125,6 +134,28 @@ def run_demo(out: Path, scenes: list[Scene] | None = None) -> int:
         )
         services.db.dispose()
     return 0
+
+
+@contextmanager
+def _connected_bot(services: Services, fake: FakeSlack) -> Iterator[SlackSender]:
+    """The bot running beside the demo, and a sender that reaches it the way the settings say."""
+    if not services.settings.socket_mode:
+        with BotServer(services) as server:
+            yield SlackSender(server.events_url, _SECRET, fake)
+        return
+    from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
+
+    quiet = logging.getLogger("consult_bot.demo.socket_mode")
+    quiet.setLevel(logging.WARNING)
+    handler = SocketModeHandler(create_bolt_app(services), services.settings.app_token(), logger=quiet)
+    # after the handler: creating it resets websocket-client's logger (its "Websocket connected")
+    logging.getLogger("websocket").setLevel(logging.WARNING)
+    handler.connect()  # type: ignore[no-untyped-call]
+    try:
+        fake.socket_mode.wait_for_connection()
+        yield SlackSender.over_socket_mode(fake)
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
 
 
 def _banner(text: str) -> None:

@@ -21,7 +21,9 @@ def run_bot(services: Services) -> None:
     scheduler.start()
     try:
         if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            # websocket-client notices a dropped socket at once and reconnects; slack_sdk's built-in
+            # client only notices after several missed pongs, spinning on the dead socket meanwhile.
+            from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 
             log.info("starting in Socket Mode")
             app = create_bolt_app(services, client)

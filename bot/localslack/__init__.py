@@ -19,6 +19,7 @@ from bot.localslack.server import (
     User,
     View,
 )
+from bot.localslack.socket_mode import SocketModeServer
 
 __all__ = [
     "ApiCall",
@@ -31,6 +32,7 @@ __all__ = [
     "SendOptions",
     "SignatureMode",
     "SlackSender",
+    "SocketModeServer",
     "StoredFile",
     "User",
     "View",

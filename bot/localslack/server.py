@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.localhttp import Reply
+from bot.localslack.apps import AppsApi
 from bot.localslack.conversations import ConversationsApi
 from bot.localslack.faults import FaultInjection
 from bot.localslack.files import FilesApi
@@ -44,8 +45,19 @@ __all__ = [
 JSONDict = dict[str, Any]
 
 
+#: Methods that take the app-level token (xapp-) rather than the bot token.
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
+
 class FakeSlack(
-    WorkspacePeople, WorkspaceReading, ConversationsApi, ViewsApi, FilesApi, ResponseUrls, FaultInjection
+    WorkspacePeople,
+    WorkspaceReading,
+    ConversationsApi,
+    ViewsApi,
+    FilesApi,
+    ResponseUrls,
+    FaultInjection,
+    AppsApi,
 ):
     """A Slack workspace with one bot, answering the Web API on a local port.
 
@@ -58,6 +70,10 @@ class FakeSlack(
             client.chat_postMessage(channel="C1", text="hello")
             assert fake.messages("C1")[0].text == "hello"
     """
+
+    def stop(self) -> None:
+        self.socket_mode.stop()
+        super().stop()
 
     @classmethod
     def supported_methods(cls) -> frozenset[str]:
@@ -124,7 +140,10 @@ class FakeSlack(
             return {"ok": False, "error": parse_error}
         if not token:
             return {"ok": False, "error": "not_authed"}
-        if token != self.bot_token:
+        expected = self.app_token if method in _APP_TOKEN_METHODS else self.bot_token
+        if token in (self.app_token, self.bot_token) and token != expected:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if token != expected:
             return {"ok": False, "error": "invalid_auth"}
         if method not in WEB_METHODS:
             return {"ok": False, "error": "unknown_method", "req_method": method}

@@ -18,7 +18,9 @@ __all__ = ["HAND_LISTED_METHODS", "REQUIRED_PARAMS"]
 
 #: Methods newer than the OpenAPI spec; their required parameters come from the method pages
 #: on docs.slack.dev instead.
-HAND_LISTED_METHODS: Final = frozenset({"files.getUploadURLExternal", "files.completeUploadExternal"})
+HAND_LISTED_METHODS: Final = frozenset(
+    {"apps.connections.open", "files.getUploadURLExternal", "files.completeUploadExternal"}
+)
 
 REQUIRED_PARAMS: Final[dict[str, tuple[str, ...]]] = {
     "auth.test": (),
@@ -32,7 +34,8 @@ REQUIRED_PARAMS: Final[dict[str, tuple[str, ...]]] = {
     "users.info": (),
     "views.open": ("trigger_id", "view"),
     "views.publish": ("user_id", "view"),
-    # Not in the OpenAPI spec (added with the v2 upload flow in 2024): hand-listed.
+    # Not in the OpenAPI spec (Socket Mode's, and the v2 upload flow of 2024): hand-listed.
+    "apps.connections.open": (),
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
 }

@@ -28,6 +28,7 @@ from bot.localslack.models import (
     View,
     tz_label_for,
 )
+from bot.localslack.socket_mode import SocketModeServer
 from bot.localslack.wire import SlackError
 
 JSONDict = dict[str, Any]
@@ -101,6 +102,7 @@ class WorkspaceState(LocalHttpService):
         bot_id: str = "BBOT",
         *,
         bot_name: str = "consult-bot",
+        app_token: str = "xapp-test",
         app_id: str = "A0001",
         team_domain: str = "fake-workspace",
         verification_token: str = "fake-verification-token",
@@ -109,6 +111,8 @@ class WorkspaceState(LocalHttpService):
     ) -> None:
         super().__init__()
         self.bot_token = bot_token
+        #: The app-level token: the only one ``apps.connections.open`` takes (Socket Mode).
+        self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
@@ -142,6 +146,7 @@ class WorkspaceState(LocalHttpService):
         self._latency = 0.0
         self._last_ts_micros = 0
         self._counter = 0
+        self.socket_mode = SocketModeServer(app_id, on_change=self._notify_changed)
         self._users[bot_user_id] = User(
             id=bot_user_id,
             name=bot_name,
@@ -160,6 +165,10 @@ class WorkspaceState(LocalHttpService):
     def api_url(self) -> str:
         """What goes into SLACK_API_URL / ``WebClient(base_url=...)``: ``http://127.0.0.1:PORT/api/``."""
         return self.base_url + "api/"
+
+    def _notify_changed(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
 
     def _record(self, method: str, params: JSONDict, response: JSONDict) -> None:
         self._calls.append(ApiCall(method, copy.deepcopy(params), copy.deepcopy(response), time.time()))

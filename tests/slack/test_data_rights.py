@@ -239,6 +239,20 @@ def test_the_comments_of_someone_who_is_not_a_partner_can_be_erased(
     assert document["consultations"][0]["comments"] == 3
 
 
+def test_the_audit_log_records_a_coordinators_poll_actions_once(
+    discussed: tuple[Services, str, Message], capsys: pytest.CaptureFixture[str]
+) -> None:
+    services, _, _ = discussed
+    assert services.polls.remind_now(1, COORDINATOR, delivery="click-1") is not None
+    assert services.polls.remind_now(1, COORDINATOR, delivery="click-1") is None  # a retried click
+    services.polls.close(1, COORDINATOR)
+    services.polls.close(1, COORDINATOR)  # already closed: nothing happens, nothing is logged
+    assert main(["audit"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert sum("remind poll" in line and "P1" in line and COORDINATOR in line for line in lines) == 1
+    assert sum("close poll" in line and "P1" in line for line in lines) == 1
+
+
 def test_the_audit_log_prints_coordinator_actions_since_a_day(
     discussed: tuple[Services, str, Message], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,6 +10,7 @@ from bot.domain.errors import DomainError
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.kinds import PollStatus, format_poll_ref
 from bot.domain.polls.tallies import PollResults
+from bot.services.audit import record
 from bot.services.polls.base import PollServiceBase, UnknownPoll, current_time
 from storage.repositories.polls import PollRepository
 
@@ -38,7 +39,7 @@ class PollClosing(PollServiceBase):
             if poll is None:
                 raise UnknownPoll()
             self._require_manager(session, poll, user, "close")
-        self._close(poll_id, current_time(now))
+        self._close(poll_id, current_time(now), closed_by=user)
         return self.get(poll.number)
 
     def close_due(self, now: datetime | None = None) -> list[int]:
@@ -48,13 +49,15 @@ class PollClosing(PollServiceBase):
             due = PollRepository(session).due_for_close(now)
         return [poll_id for poll_id in due if self._close(poll_id, now)]
 
-    def _close(self, poll_id: int, now: datetime) -> bool:
+    def _close(self, poll_id: int, now: datetime, *, closed_by: str | None = None) -> bool:
         with self.db.session() as session:
             repo = PollRepository(session)
             if not repo.close(poll_id, now):
                 return False
             poll = repo.get(poll_id)
             assert poll is not None
+            if closed_by is not None:
+                record(session, closed_by, "close poll", format_poll_ref(poll.number), now=now)
             repo.forget_deliveries(poll_id)
             if poll.anonymous:
                 # Sealed: without the key no voter hash can be recomputed, and the reshuffle leaves no
@@ -99,6 +102,7 @@ class PollClosing(PollServiceBase):
                 return None
             repo.add_delivery(poll_id, delivery_key)
             _, missing = self._coverage(session, poll)
+            record(session, user, "remind poll", format_poll_ref(poll.number), f"{len(missing)} reminded")
             return Reminder(self._view(session, poll), tuple(p.slack_user_id for p in missing))
 
     def claim_refresh(self, poll_id: int, *, final: bool, now: datetime | None = None) -> RefreshClaim:

@@ -70,6 +70,20 @@ class RoundView:
         """One revision round, from a first round whose winner is proposed."""
         return self.round == 1 and self.status is RoundStatus.CRITIQUE
 
+    def material_by_id(self) -> dict[str, tuple[str, Point]]:
+        return {point.id: (kind, point) for kind, point in self.material}
+
+    def material_counts(self) -> list[tuple[str, int]]:
+        """How many objections, changes asked, suggested wordings and critiques the round started from."""
+        kinds = [kind for kind, _ in self.material]
+        names = (
+            ("objection", "objections"),
+            ("change", "changes asked"),
+            ("suggestion", "suggested wordings"),
+            ("critique", "critiques"),
+        )
+        return [(plural, kinds.count(kind)) for kind, plural in names]
+
     def matchups(self) -> list[Matchup]:
         """The winner against every other option, in Schulze order."""
         if not self.pairwise or not self.winner_label:

@@ -53,6 +53,10 @@ class Poll(Timestamps, Base):
     # When a process last updated the poll's message: claimed in the database so that several
     # processes together still update a message at most once a second.
     refreshed_at: Mapped[datetime | None]
+    # One ballot per organisation: a member's answer replaces their colleagues'.
+    per_organisation: Mapped[bool] = mapped_column(default=False)
+    # Posted as a reply in this thread (a consultation's), not at the channel's top level.
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (UniqueConstraint("channel_id", "message_ts"),)
 

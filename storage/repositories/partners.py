@@ -20,6 +20,9 @@ class PartnerRepository:
             select(Partner).order_by(Partner.country, Partner.organisation, Partner.name)
         ).all()
 
+    def by_organisations(self, organisations: Sequence[str]) -> Sequence[Partner]:
+        return self.session.scalars(select(Partner).where(Partner.organisation.in_(organisations))).all()
+
     def by_slack_ids(self, slack_user_ids: Sequence[str]) -> dict[str, Partner]:
         rows = self.session.scalars(select(Partner).where(Partner.slack_user_id.in_(slack_user_ids)))
         return {row.slack_user_id: row for row in rows}

@@ -196,8 +196,10 @@ def _check_ratings(
     poll: PollView, ratings: Mapping[int, int], reasons: Mapping[int, str], errors: dict[str, str]
 ) -> None:
     count = len(poll.options)
+    # A common-wording ranking may leave options unranked: they count as tied below the ranked ones.
+    partial = poll.kind is PollKind.RANKING and poll.per_organisation
     for index in range(count):
-        if index not in ratings:
+        if index not in ratings and not partial:
             errors[item_field(index)] = "Answer this one too."
     if errors:
         return

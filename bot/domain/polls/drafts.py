@@ -48,6 +48,8 @@ class PollDraft:
     points_budget: int | None = None
     require_reason: bool = False
     deadline: datetime | None = None
+    # One ballot per organisation: a member's answer replaces their colleagues' (common-wording rankings).
+    per_organisation: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class PollView:
     round: int = 1
     previous_number: int | None = None
     next_number: int | None = None
+    per_organisation: bool = False
+    thread_ts: str | None = None  # posted in this thread (a consultation's) rather than in the channel
 
     @property
     def ref(self) -> str:

@@ -187,6 +187,8 @@ class PollAnswers(PollServiceBase):
             batch.load(ballots, repo.seen_deliveries(list(batch.deliveries.values())))
             outcomes = [batch.apply(request, partner, audience) for request, partner in items]
             self._write(repo, batch, ballots)
+            if batch.poll.per_organisation:
+                _one_ballot_per_organisation(repo, batch, items)
             return outcomes
 
     @staticmethod
@@ -266,3 +268,24 @@ class PollAnswers(PollServiceBase):
                 raise UnknownPoll()
             results = self._results(session, poll, user, depth=0)
         return OwnView(results.poll, self.current_answer(poll_id, user), results)
+
+
+def _one_ballot_per_organisation(
+    repo: PollRepository, batch: _Batch, items: list[tuple[VoteRequest, PartnerInfo | None]]
+) -> None:
+    """The latest answering member speaks for the organisation: their colleagues' ballots are removed."""
+    latest: dict[str, str] = {}
+    for request, partner in items:
+        if partner is not None and request.user in batch.changed and batch.current[request.user] is not None:
+            latest[partner.organisation] = request.user
+    if not latest:
+        return
+    members = PartnerRepository(repo.session).by_organisations(sorted(latest))
+    for organisation, speaker in latest.items():
+        colleagues = [
+            m.slack_user_id for m in members if m.organisation == organisation and m.slack_user_id != speaker
+        ]
+        for ballot in repo.ballots_for(batch.poll.id, colleagues).values():
+            repo.delete_ballot(ballot)
+        for colleague in repo.answered_among(batch.poll.id, colleagues):
+            repo.remove_respondent(batch.poll.id, colleague)

@@ -65,6 +65,8 @@ def to_view(poll: Poll, previous_number: int | None = None, next_number: int | N
         round=poll.round,
         previous_number=previous_number,
         next_number=next_number,
+        per_organisation=poll.per_organisation,
+        thread_ts=poll.thread_ts,
     )
 
 
@@ -162,6 +164,13 @@ class PollServiceBase:
         else:
             audience = list(partners.all())
         people = sorted((to_info(p) for p in audience), key=lambda p: (p.country, p.organisation, p.name))
+        if poll.per_organisation:
+            # An organisation has answered once any member has: its other members are not reminded.
+            answered_orgs = {p.organisation for p in people if p.slack_user_id in answered}
+            return (
+                tuple(p for p in people if p.slack_user_id in answered),
+                tuple(p for p in people if p.organisation not in answered_orgs),
+            )
         return (
             tuple(p for p in people if p.slack_user_id in answered),
             tuple(p for p in people if p.slack_user_id not in answered),

@@ -31,6 +31,7 @@ def _new_poll(
     creator: str,
     channel_id: str,
     key: str,
+    thread_ts: str | None,
 ) -> Poll:
     return Poll(
         number=number,
@@ -51,6 +52,8 @@ def _new_poll(
         submission_key=key,
         round=1,
         revision=0,
+        per_organisation=draft.per_organisation,
+        thread_ts=thread_ts,
     )
 
 
@@ -113,6 +116,7 @@ class PollCreation(PollServiceBase):
         channel_id: str,
         submission_key: str,
         channel_members: Sequence[str] = (),
+        thread_ts: str | None = None,
         now: datetime | None = None,
     ) -> tuple[PollView, bool]:
         """Stores a validated draft; a repeated submission returns the first poll and `False`."""
@@ -129,7 +133,14 @@ class PollCreation(PollServiceBase):
                     options, refs = self._items(session, draft)
                     poll = repo.add(
                         _new_poll(
-                            draft, options, refs, repo.next_number(), creator, channel_id, submission_key
+                            draft,
+                            options,
+                            refs,
+                            repo.next_number(),
+                            creator,
+                            channel_id,
+                            submission_key,
+                            thread_ts,
                         )
                     )
                     poll.created_at = now
@@ -221,6 +232,7 @@ class PollCreation(PollServiceBase):
                         user,
                         previous.channel_id or "",
                         submission_key,
+                        previous.thread_ts,
                     )
                     poll.round, poll.previous_id, poll.created_at = previous.round + 1, previous.id, now
                     poll.remind_at = reminder_time(now, draft.deadline, self.reminder_lead)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.polls.answers import Answer
 from bot.domain.polls.kinds import PollStatus
 from bot.domain.polls.tallies import PollResults
 from bot.services.polls.base import PollServiceBase
@@ -35,3 +36,9 @@ class PollResultReads(PollServiceBase):
                 if poll.status == PollStatus.OPEN.value
                 or (poll.closed_at is not None and poll.closed_at >= since)
             ]
+
+    def rankings(self, poll_id: int) -> list[dict[int, int]]:
+        """Every current ranking of a ranking poll (option index -> rank), one per ballot."""
+        with self.db.session() as session:
+            ballots = PollRepository(session).ballots(poll_id)
+            return [dict(Answer.from_json(b.answer).ratings) for b in ballots]

@@ -203,9 +203,3 @@ def describe_verdict(verdict: ReviewVerdict) -> str:
     if verdict.verdict is None:
         return f"split (largest share {of}): {verdict.action}"
     return f"{verdict.verdict} ({of}): {verdict.action}"
-
-
-def describe_objection(objection: OrgPosition) -> str:
-    """`Lombardy Region (IT), Disagree: reason` (the reason, or that none was given)."""
-    reason = objection.reason.strip() or "no reason given"
-    return f"{objection.organisation} ({objection.country}), {objection.position}: {reason}"

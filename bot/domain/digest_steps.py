@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from bot.domain.digest import DISCUSS, REVIEW_ACTIONS, OrgPosition, PollItem, RecItem
+from bot.domain.polls.kinds import PollStatus
 
 # Recommendations named one by one in the next steps; the rest are counted (all are in the Objections list).
 OBJECTION_STEPS_MAX: Final = 5
@@ -55,6 +56,6 @@ def review_steps(polls: Sequence[PollItem]) -> list[str]:
             if refs
         ]
         if proposals:
-            when = "ended" if poll.status == "closed" else "so far"
+            when = "ended" if poll.status == PollStatus.CLOSED else "so far"
             steps.append(f"Validity review {poll.ref} {when}: {'; '.join(proposals)}.")
     return steps

@@ -241,11 +241,9 @@ class DigestService:
 
     def claim_delivery(self, digest_id: int, recipient: str) -> bool:
         """True for exactly one caller per recipient: the one that must send."""
-        from storage.models import DigestDelivery
-
         try:
             with self.db.session() as session:
-                session.add(DigestDelivery(digest_id=digest_id, recipient=recipient))
+                DigestRepository(session).claim(digest_id, recipient)
             return True
         except IntegrityError:
             return False

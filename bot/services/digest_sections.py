@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.domain.consensus.themes import ThemedItem, theme_figures, theme_matrix
 from bot.domain.consensus.thresholds import Organisation, Thresholds, natural_key
+from bot.domain.consultations.kinds import ConsultationStatus
 from bot.domain.digest import (
     DigestContent,
     MissingAnswers,
@@ -20,6 +21,7 @@ from bot.domain.digest import (
 )
 from bot.domain.digest_steps import objection_steps, review_steps
 from bot.domain.periods import Period
+from bot.domain.polls.kinds import PollStatus
 from bot.domain.recommendations import RecommendationView, Status
 from bot.services.digest_items import Consulted
 from bot.services.summaries import SummaryResult
@@ -159,7 +161,7 @@ def _headline(
         lines.append(
             f"{len(new)} new proposal{'s' if len(new) > 1 else ''}: " + ", ".join(r.ref for r in new)
         )
-    closed = [p.ref for p in polls if p.status == "closed"]
+    closed = [p.ref for p in polls if p.status == PollStatus.CLOSED]
     if closed:
         lines.append("Polls closed: " + ", ".join(closed))
     return lines or ["A quiet week: no new positions, comments, proposals or poll results."]
@@ -196,7 +198,11 @@ def _next_steps(
     now: datetime,
 ) -> list[str]:
     steps = []
-    ready = [i.ref for i in common if i.delphi_consensus and consulted[i.ref].consultation.status == "open"]
+    ready = [
+        i.ref
+        for i in common
+        if i.delphi_consensus and consulted[i.ref].consultation.status == ConsultationStatus.OPEN
+    ]
     if ready:
         steps.append("Consider closing the consultation as endorsed for " + ", ".join(ready) + ".")
     steps += objection_steps(items)
@@ -204,7 +210,7 @@ def _next_steps(
     overdue = [
         ref
         for ref, data in consulted.items()
-        if data.consultation.status == "open" and data.consultation.deadline <= now
+        if data.consultation.status == ConsultationStatus.OPEN and data.consultation.deadline <= now
     ]
     if overdue:
         steps.append(
@@ -212,7 +218,7 @@ def _next_steps(
             + ", ".join(sorted(overdue, key=natural_key))
             + "."
         )
-    open_polls = [p.ref for p in polls if p.status == "open" and p.respondents < p.audience]
+    open_polls = [p.ref for p in polls if p.status == PollStatus.OPEN and p.respondents < p.audience]
     if open_polls:
         steps.append(
             "Remind non-respondents of " + ", ".join(open_polls) + " (Remind non-respondents on the poll)."

@@ -27,6 +27,7 @@ from bot.domain.digest import (
     describe_verdict,
     percent,
 )
+from bot.domain.polls.kinds import PollStatus
 from bot.services.digest import DigestListing
 from handlers.blocks.common import (
     HEADER_TEXT_MAX,
@@ -224,7 +225,7 @@ def _objection_entries(content: DigestContent) -> list[str]:
 def _missing_entries(content: DigestContent) -> list[str]:
     entries = [f"• {_missing_line(m)}" for m in content.not_answered]
     for poll in content.polls:
-        if poll.not_answered and poll.status == "open":
+        if poll.not_answered and poll.status == PollStatus.OPEN:
             names = escape(", ".join(poll.not_answered))
             entries.append(f"*{poll.ref}* not answered yet by {len(poll.not_answered)}: {names}")
     return entries

@@ -42,6 +42,10 @@ class DigestRepository:
         self.session.flush()
         return digest
 
+    def claim(self, digest_id: int, recipient: str) -> None:
+        """Records the recipient's delivery as claimed; a second claim fails on the unique key at commit."""
+        self.session.add(DigestDelivery(digest_id=digest_id, recipient=recipient))
+
     def delivery(self, digest_id: int, recipient: str) -> DigestDelivery | None:
         query = select(DigestDelivery).where(
             DigestDelivery.digest_id == digest_id, DigestDelivery.recipient == recipient

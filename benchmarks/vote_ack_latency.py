@@ -38,13 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import itertools
 
-from bot.app import EVENTS_PATH, create_web_app
+from bot.app import EVENTS_PATH, build_bot, create_web_app
 from bot.config import load_settings
 from bot.demo import CHANNEL, seed_workspace
 from bot.domain.partners import PartnerInfo, Role
 from bot.localslack import FakeSlack, Response, SlackSender, sign
 from bot.server import BotServer
-from bot.services import Services, build_services
+from bot.services import Services
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
@@ -130,7 +130,7 @@ def serve(kind: str, database_url: str, api_url: str, conn: Connection, freeze_g
         slack_api_url=api_url,
         database_url=database_url,
     )
-    services = build_services(settings)
+    services = build_bot(settings)
     server: BotServer | MinimalServer = BotServer(services) if kind == "bot" else MinimalServer(services)
     server.start()
     if freeze_gc:
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
             slack_api_url=fake.api_url,
             database_url=database_url,
         )
-        services = build_services(settings)
+        services = build_bot(settings)
         services.db.upgrade()
         prepare(fake, services, args.clickers)
         users = clicker_ids(args.clickers)

@@ -1,4 +1,7 @@
-"""The app factory: Bolt app, Web API client, and the HTTP server around them."""
+"""The composition root: services, Web API client, outbound adapter, Bolt app and HTTP server.
+
+With runner.py, cli.py and demo.py, the only code that knows both the handlers and the services.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +26,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot.services import Services
-from handlers.poll_support import bind_publisher
+from bot.config import Settings
+from bot.services import Services, build_services
+from handlers.outbound import SlackOutbound
+from storage.db import Database
 
 T = TypeVar("T")
 log = logging.getLogger("consult_bot")
@@ -84,11 +89,17 @@ def _sticky_ack(context: BoltContext, next: Callable[[], None]) -> None:
     next()
 
 
-def make_web_client(services: Services) -> WebClient:
+def build_bot(settings: Settings, db: Database | None = None) -> Services:
+    """The services, telling Slack what happens through the outbound adapter and its own client."""
+    return build_services(settings, SlackOutbound(make_web_client(settings)), db=db)
+
+
+def make_web_client(settings: Settings) -> WebClient:
     """Every Web API call goes to SLACK_API_URL; 429s and 5xx are retried by slack-sdk."""
+    # Commands that never call Slack (partners import...) run without a token.
     return WebClient(
-        token=services.settings.bot_token(),
-        base_url=services.settings.slack_api_url,
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -102,7 +113,7 @@ def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
     settings = services.settings
     socket_mode = settings.socket_mode
     app = App(
-        client=client or make_web_client(services),
+        client=client or make_web_client(settings),
         # Socket Mode requests come over an authenticated socket, not signed HTTP.
         signing_secret=None if socket_mode else settings.signing_secret(),
         request_verification_enabled=not socket_mode,
@@ -115,8 +126,6 @@ def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
     )
     app.middleware(_sticky_ack)
     handlers.register(app, services)
-    # The coalescing refresher updates poll messages through this app's Web API client.
-    bind_publisher(app.client, services)
     return app
 
 

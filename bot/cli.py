@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import CsvRowError, DomainError
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.data_rights import OPERATOR
 from bot.services.exports import ExportFormat
 from bot.services.exports.collect import check_writable, write_json_file
@@ -109,9 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _services() -> Services:
-    settings = load_settings()
-    services = build_services(settings)
+def _services(settings: Settings | None = None) -> Services:
+    from bot.app import build_bot
+
+    services = build_bot(settings or load_settings())
     services.db.upgrade()
     return services
 
@@ -121,9 +122,7 @@ def _run(_args: argparse.Namespace) -> int:
 
     settings = load_settings()
     _check_run_settings(settings)
-    services = build_services(settings)
-    services.db.upgrade()
-    run_bot(services)
+    run_bot(_services(settings))
     return 0
 
 
@@ -181,17 +180,22 @@ def _digest(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.send:
         settings.bot_token()
-    services = build_services(settings)
-    services.db.upgrade()
+    services = _services(settings)
     now = datetime.now(UTC)
     period = current_period(settings.digest_cron, settings.timezone, now)
+    complete = True
     if args.send:
-        from bot.app import make_web_client
         from bot.jobs.digest import send_period_digest
 
-        report = send_period_digest(services, make_web_client(services), period)
-        built = report.digest
+        report = send_period_digest(services, period)
+        built, complete = report.digest, report.complete
         print(f"digest of the period from {period.key}: {report.describe()}", file=sys.stderr)
+        if not complete:
+            print(
+                "consult-bot: not every coordinator has the digest; run `consult-bot digest --send` again "
+                "(those who have it do not get it twice), or let the running bot retry.",
+                file=sys.stderr,
+            )
     else:
         built = services.digest.preview(period, now)
     if args.out:
@@ -200,7 +204,7 @@ def _digest(args: argparse.Namespace) -> int:
     else:
         print(built.markdown)
     print(built.content.summarizer_note, file=sys.stderr)
-    return 0
+    return 0 if complete else 1
 
 
 def _export(args: argparse.Namespace) -> int:

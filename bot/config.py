@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     # (0: no automatic reminder), and seconds between the sweeps that close polls and send reminders.
     poll_reminder_hours: float = Field(default=24, ge=0, le=720)
     poll_sweep_seconds: float = Field(default=30, ge=1, le=3600)
+    # Slack: seconds before a message Slack did not take (after the client's own retries) is tried again.
+    slack_retry_later_seconds: float = Field(default=30, ge=0.05, le=3600)
     # Digest: also post each period's digest in this channel (id), besides the coordinators' DMs.
     digest_channel: str | None = None
     # Data rights: comment texts and attributed answers of consultations and polls closed longer ago

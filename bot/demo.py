@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import create_bolt_app
+from bot.app import build_bot, create_bolt_app
 from bot.config import load_settings
 from bot.localslack import FakeSlack, SlackSender
 from bot.localslack.render import render_message, render_view
 from bot.server import BotServer
-from bot.services import Services, build_services
+from bot.services import Services
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 CHANNEL = "C0POLICY"
@@ -111,7 +111,7 @@ def run_demo(out: Path, scenes: list[Scene] | None = None, *, socket_mode: bool 
             database_url=f"sqlite:///{scratch}/demo.db",
             slack_app_token=fake.app_token if socket_mode else None,
         )
-        services = build_services(settings)
+        services = build_bot(settings)
         services.db.upgrade()
         _banner("consult-bot demo: a consortium writes policy recommendations in Slack")
         print(

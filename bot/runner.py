@@ -15,9 +15,9 @@ log = logging.getLogger("consult_bot")
 
 def run_bot(services: Services) -> None:
     settings = services.settings
-    client = make_web_client(services)
+    client = make_web_client(settings)
     scheduler = BotScheduler(settings.timezone)
-    register_all(scheduler, services, client)
+    register_all(scheduler, services)
     scheduler.start()
     try:
         if settings.socket_mode:

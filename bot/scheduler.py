@@ -19,7 +19,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger("consult_bot.scheduler")
 
-Job = Callable[[], None]
+# What a job returns (a report, say) is for its callers in tests and the demo; the scheduler ignores it.
+Job = Callable[[], object]
 
 
 class BotScheduler:
@@ -66,7 +67,7 @@ class BotScheduler:
             self._scheduler.shutdown(wait=False)
 
 
-def _guarded(name: str, job: Job) -> Job:
+def _guarded(name: str, job: Job) -> Callable[[], None]:
     """A failing run is logged and retried at the next tick instead of killing the job."""
 
     def run() -> None:

@@ -1,5 +1,5 @@
-"""The Slack side of polls shared by their listeners and the scheduled jobs: posting a new poll,
-updating its message, reminders by direct message, and reading the poll modals' state."""
+"""The Slack side of polls shared by their listeners: posting a new poll, reading a click, and
+reading the poll modals' state. (Updates and reminders go through handlers/outbound.py.)"""
 
 from __future__ import annotations
 
@@ -18,15 +18,12 @@ from bot.domain.polls.answers import Answer, Change, VoteOutcome, VoteRequest
 from bot.domain.polls.drafts import PollDraft, PollView
 from bot.domain.polls.kinds import CHOICE_FIELD, WHOLE, Audience, item_field, reason_field
 from bot.services import Services
-from bot.services.poll_updates import Publisher
-from bot.services.polls.closing import Reminder
 from handlers.blocks.common import fallback
-from handlers.blocks.polls import confirmation, poll_message, reminder_dm
+from handlers.blocks.polls import confirmation, poll_message
 from handlers.metadata import ModalState
+from handlers.slack_errors import CANNOT_POST, slack_error
 
 log = logging.getLogger("consult_bot.polls")
-# Slack's answers when the bot cannot read or post in a channel.
-_NOT_THERE = {"channel_not_found", "not_in_channel", "is_archived", "restricted_action"}
 _UNEXPECTED = "Sorry, something went wrong on my side and your vote was not recorded. Please click again."
 
 
@@ -74,7 +71,7 @@ def channel_members(client: WebClient, channel_id: str) -> list[str]:
             if not cursor:
                 return members
     except SlackApiError as exc:
-        if exc.response.get("error") in _NOT_THERE:
+        if slack_error(exc) in CANNOT_POST:
             raise _not_there(channel_id) from exc
         raise
 
@@ -101,7 +98,7 @@ def post_poll_message(client: WebClient, services: Services, poll: PollView) -> 
         posted = client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
     except SlackApiError as exc:
         services.polls.discard(poll.id)
-        if exc.response.get("error") in _NOT_THERE:
+        if slack_error(exc) in CANNOT_POST:
             raise _not_there(channel_id) from exc
         raise
     services.polls.record_message(poll.id, str(posted["channel"]), str(posted["ts"]))
@@ -176,48 +173,6 @@ def delivery_id(body: dict[str, Any], action: dict[str, Any]) -> str:
     """Identifies one click: a retried or duplicated delivery of it carries the same values."""
     chosen = action.get("value") or action.get("selected_option") or action.get("selected_options")
     return f"{body['user']['id']}:{action.get('action_ts')}:{action.get('action_id')}:{chosen}"
-
-
-def publisher(client: WebClient, services: Services) -> Publisher:
-    """How the coalescing refresher updates a poll's message: render now, one chat.update."""
-
-    def publish(poll_id: int, final: bool) -> float | None:
-        claim = services.polls.claim_refresh(poll_id, final=final)
-        if claim.results is None:
-            return claim.retry_in
-        poll = claim.results.poll
-        text, blocks = poll_message(claim.results)
-        client.chat_update(channel=str(poll.channel_id), ts=str(poll.message_ts), text=text, blocks=blocks)
-        services.polls.refreshed(poll_id)
-        return None
-
-    return publish
-
-
-def bind_publisher(client: WebClient, services: Services) -> None:
-    services.polls.updates.bind(publisher(client, services))
-
-
-def send_reminders(client: WebClient, reminder: Reminder) -> list[str]:
-    """A direct message to each partner who has not answered; returns whom it reached."""
-    poll = reminder.poll
-    permalink = None
-    if poll.channel_id and poll.message_ts:
-        try:
-            permalink = str(
-                client.chat_getPermalink(channel=poll.channel_id, message_ts=poll.message_ts)["permalink"]
-            )
-        except SlackApiError:
-            log.info("no permalink for %s; the reminder names the channel instead", poll.ref)
-    text, blocks = reminder_dm(poll, permalink)
-    reached = []
-    for user in reminder.user_ids:
-        try:
-            client.chat_postMessage(channel=user, text=text, blocks=blocks)
-            reached.append(user)
-        except SlackApiError as exc:
-            log.warning("could not remind %s about %s: %s", user, poll.ref, exc.response.get("error"))
-    return reached
 
 
 # --- reading the modals -------------------------------------------------------------------------

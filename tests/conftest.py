@@ -17,11 +17,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.app import build_bot
 from bot.config import Settings, load_settings
 from bot.demo import CHANNEL, DEMO_DATA, seed_workspace
 from bot.localslack import FakeSlack, SlackSender
 from bot.server import BotServer
-from bot.services import Services, build_services
+from bot.services import Services
 from storage.db import Database
 from storage.models import Base
 
@@ -130,7 +131,7 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="session")
 def services(database: Database, fake_slack: FakeSlack) -> Services:
-    return build_services(test_settings(database.url, fake_slack.api_url), db=database)
+    return build_bot(test_settings(database.url, fake_slack.api_url), db=database)
 
 
 @pytest.fixture(scope="session")

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
+from bot.app import build_bot
 from bot.config import Settings, load_settings
 from bot.domain.periods import Period, ended_period
 from bot.localllm import FakeLLM
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.digest import BuiltDigest, DigestService
 from bot.services.summaries import SummaryService
 from storage.db import Database
@@ -159,7 +160,7 @@ def measure_memory(url: str) -> MemoryFigures:
 
 def memory_probe(url: str) -> dict[str, float]:
     """Max RSS growth of one weekly build (ru_maxrss, KiB on Linux), then its tracemalloc peak in another."""
-    services = build_services(bench_settings(url), db=Database(url))
+    services = build_bot(bench_settings(url), db=Database(url))
     period, now = closed_by(services.settings, WEEKS), fire(WEEKS)
     forget(services.db, period)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -192,7 +193,7 @@ def measure_scale(workdir: Path, scale: float, repeats: int, first_repeats: int)
     start = time.perf_counter()
     dataset = generate(url, Volume(scale))
     generate_s = time.perf_counter() - start
-    services = build_services(bench_settings(url), db=Database(url))
+    services = build_bot(bench_settings(url), db=Database(url))
     try:
         # First-ever digest one week before the end (every comment of the year new); it stays stored as
         # the previous digest, so the weekly one at the end of the year summarises the last week only.
@@ -237,7 +238,7 @@ class _TokenRun:
         self.dataset = dataset
         self.settings = bench_settings(dataset.url, api_key=BENCH_KEY, base_url=llm.base_url)
         self.db = Database(dataset.url)
-        self.services = build_services(self.settings, db=self.db)
+        self.services = build_bot(self.settings, db=self.db)
         self.cache = Database(f"sqlite:///{workdir / 'full-threads-cache.db'}")
         self.cache.upgrade()
         self.full = DigestService(
@@ -277,7 +278,7 @@ class _TokenRun:
 def measure_tokens(workdir: Path, active_weeks: int) -> TokenFigures:
     first = WEEKS - active_weeks
     dataset = generate(f"sqlite:///{workdir / 'tokens.db'}", Volume(1), comment_weeks=first)
-    offline = build_services(bench_settings(dataset.url), db=Database(dataset.url))
+    offline = build_bot(bench_settings(dataset.url), db=Database(dataset.url))
     offline.digest.build(closed_by(offline.settings, first), fire(first))  # the last digest before: offline
     offline.db.dispose()
     with FakeLLM(BENCH_KEY) as llm:

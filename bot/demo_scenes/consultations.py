@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.app import make_web_client
 from bot.demo import CHANNEL, COORDINATOR, Stage
 from bot.domain.consultations.views import CommentView
 from bot.jobs.consultations import reconcile_open, sweep
@@ -179,7 +178,7 @@ def catch_up_after_outage(stage: Stage) -> None:
     piotr = next(m for m in stage.fake.thread(CHANNEL, root.ts) if m.user == LODZ)
     stage.fake.edit_user_message(CHANNEL, piotr.ts, "CORNET works well for our clusters; count Łódź in.")
     stage.say("On start (and before every digest) it reconciles each open thread with conversations.replies")
-    for report in reconcile_open(stage.services, make_web_client(stage.services)):
+    for report in reconcile_open(stage.services):
         print(f"    {report.ref}: {report.added} added, {report.edited} edited, {report.deleted} deleted")
 
 
@@ -238,13 +237,12 @@ def deadline_and_close(stage: Stage) -> None:
     """Reminders before the deadline, then the coordinator closes with an outcome"""
     view = stage.services.consultations.latest(REF)
     assert view is not None
-    client = make_web_client(stage.services)
     stage.say("Two days before the deadline the scheduler reminds organisations without a position")
-    report = sweep(stage.services, client, now=view.deadline - timedelta(hours=47))
+    report = sweep(stage.services, now=view.deadline - timedelta(hours=47))
     print(f"    {report.reminded} reminders sent by direct message; one of them:")
     users = stage.fake.user_names()
     print(render_message(stage.fake.dm_messages("U0DE00001")[-1], users, indent="    "))
-    again = sweep(stage.services, client, now=view.deadline - timedelta(hours=46))
+    again = sweep(stage.services, now=view.deadline - timedelta(hours=46))
     print(f"    A second sweep an hour later sends {again.reminded} reminders.")
     root = _root(stage)
     watch = _Watch(stage)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app import make_web_client
 from bot.demo import COORDINATOR, Stage
 from bot.domain.periods import current_period
 from bot.jobs.digest import send_period_digest
@@ -16,7 +15,7 @@ def weekly_digest(stage: Stage) -> None:
     period = current_period(settings.digest_cron, settings.timezone, datetime.now(UTC))
     stage.say("The scheduler fires DIGEST_CRON; the digest goes to every coordinator by direct message")
     since = len(stage.fake.all_messages())
-    report = send_period_digest(stage.services, make_web_client(stage.services), period)
+    report = send_period_digest(stage.services, period)
     print(f"    {report.describe()}")
     stage.show_new_messages(since)
     for stored in stage.fake.files():
@@ -26,7 +25,7 @@ def weekly_digest(stage: Stage) -> None:
         path.write_bytes(stored.content)
         print(f"    attached in the digest's thread, saved as {path}")
     stage.say("Sending it again (a second process, or the job firing twice) sends nothing")
-    again = send_period_digest(stage.services, make_web_client(stage.services), period)
+    again = send_period_digest(stage.services, period)
     print(f"    {again.describe()}")
     stage.say("Simone types  /digest past")
     stage.slack.slash("/digest", "past", user=COORDINATOR, channel="C0POLICY")

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from slack_sdk import WebClient
-
 from bot.demo import CHANNEL, COORDINATOR, Stage
 from bot.jobs.polls import close_due_polls, send_due_reminders
 from bot.localslack import Message
@@ -214,11 +212,10 @@ def deadlines(stage: Stage) -> None:
         before = len(stage.fake.ephemerals(user))
         stage.slack.click(stage.fake.message(CHANNEL, message.ts), CHANNEL, user, "poll_vote_0")
         _wait_ephemeral(stage, user, before)
-    client = WebClient(base_url=stage.fake.api_url, token=stage.fake.bot_token)
     later = deadline - timedelta(hours=23)
     dms_before = len(stage.fake.calls("chat.postMessage"))
-    sent = send_due_reminders(stage.services, client, now=later)
-    again = send_due_reminders(stage.services, client, now=later + timedelta(minutes=1))
+    sent = send_due_reminders(stage.services, now=later)
+    again = send_due_reminders(stage.services, now=later + timedelta(minutes=1))
     stage.say(
         f"The reminder sweep runs 23 hours before the deadline: {sent} direct messages; run again: {again}"
     )
@@ -231,8 +228,8 @@ def deadlines(stage: Stage) -> None:
     print("    " + str(dms[0].params["text"]) if dms else "    (nobody)")
     after = deadline + timedelta(minutes=1)
     first, second = (
-        close_due_polls(stage.services, client, now=after),
-        close_due_polls(stage.services, client, now=after),
+        close_due_polls(stage.services, now=after),
+        close_due_polls(stage.services, now=after),
     )
     stage.say(
         f"The close sweep runs after the deadline twice: it closed {len(first)} poll(s), then {len(second)}"

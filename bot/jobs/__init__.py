@@ -1,16 +1,14 @@
-"""Scheduled work: each module here has `register(scheduler, services, client)`, called below."""
+"""Scheduled work: plain functions that call the services; each module registers its own below."""
 
 from __future__ import annotations
-
-from slack_sdk import WebClient
 
 from bot.jobs import consultations, digest, polls, retention
 from bot.scheduler import BotScheduler
 from bot.services import Services
 
 
-def register_all(scheduler: BotScheduler, services: Services, client: WebClient) -> None:
-    polls.register(scheduler, services, client)
-    consultations.register(scheduler, services, client)
-    digest.register(scheduler, services, client)
-    retention.register(scheduler, services, client)
+def register_all(scheduler: BotScheduler, services: Services) -> None:
+    polls.register(scheduler, services)
+    consultations.register(scheduler, services)
+    digest.register(scheduler, services)
+    retention.register(scheduler, services)

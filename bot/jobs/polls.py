@@ -10,46 +10,32 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from slack_sdk import WebClient
-
 from bot.scheduler import BotScheduler
 from bot.services import Services
-from handlers.poll_support import bind_publisher, send_reminders
 
 log = logging.getLogger("consult_bot.jobs.polls")
 CLOSE_JOB = "polls.close_due"
 REMIND_JOB = "polls.reminders"
 
 
-def register(scheduler: BotScheduler, services: Services, client: WebClient) -> None:
-    if not services.polls.updates.bound:
-        bind_publisher(client, services)
+def register(scheduler: BotScheduler, services: Services) -> None:
     every = services.settings.poll_sweep_seconds
-
-    def close_job() -> None:
-        close_due_polls(services, client)
-
-    def remind_job() -> None:
-        send_due_reminders(services, client)
-
-    scheduler.every(every, CLOSE_JOB, close_job)
-    scheduler.every(every, REMIND_JOB, remind_job)
+    scheduler.every(every, CLOSE_JOB, lambda: close_due_polls(services))
+    scheduler.every(every, REMIND_JOB, lambda: send_due_reminders(services))
 
 
-def close_due_polls(services: Services, client: WebClient, now: datetime | None = None) -> list[int]:
+def close_due_polls(services: Services, now: datetime | None = None) -> list[int]:
     """Closes the polls past their deadline; their messages get the final results (coalesced)."""
-    if not services.polls.updates.bound:
-        bind_publisher(client, services)
     closed = services.polls.close_due(now)
     if closed:
         log.info("closed %d poll(s) at their deadline", len(closed))
     return closed
 
 
-def send_due_reminders(services: Services, client: WebClient, now: datetime | None = None) -> int:
+def send_due_reminders(services: Services, now: datetime | None = None) -> int:
     """Sends the due reminders to the partners who have not answered; returns how many went out."""
     sent = 0
     for reminder in services.polls.due_reminders(now):
-        sent += len(send_reminders(client, reminder))
+        sent += len(services.polls.send_reminder(reminder))
         log.info("reminded %d partner(s) about %s", len(reminder.user_ids), reminder.poll.ref)
     return sent

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from slack_sdk import WebClient
-
 from bot.scheduler import BotScheduler
 from bot.services import Services
 from bot.services.data_rights import RetentionReport
@@ -16,7 +14,7 @@ RETENTION_JOB = "data.retention"
 DAY_SECONDS = 24 * 3600
 
 
-def register(scheduler: BotScheduler, services: Services, _client: WebClient) -> None:
+def register(scheduler: BotScheduler, services: Services) -> None:
     if services.settings.data_retention_days is None:
         return
 

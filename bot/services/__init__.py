@@ -1,4 +1,4 @@
-"""The domain services, wired together once per process."""
+"""The domain services, wired together once per process around the outbound port they are given."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from bot.services.consensus_export import consensus_contributor
 from bot.services.consultations import ConsultationService
 from bot.services.data_rights import DataRightsService
 from bot.services.digest import DigestService
+from bot.services.digest_delivery import DigestDelivery
 from bot.services.exports import ExportService, consultation_contributor, poll_contributor
 from bot.services.partners import PartnerService
 from bot.services.polls import PollService
+from bot.services.ports import Outbound
 from bot.services.recommendations import RecommendationService
 from bot.services.summaries import SummaryService
 from storage.db import Database
@@ -30,19 +32,29 @@ class Services:
     consultations: ConsultationService
     polls: PollService
     digest: DigestService
+    digest_delivery: DigestDelivery
     consensus: ConsensusService
     audit: AuditService
     data_rights: DataRightsService
+    # What the bot tells Slack on its own initiative (bot/services/ports.py).
+    outbound: Outbound
 
 
-def build_services(settings: Settings, db: Database | None = None) -> Services:
+def build_services(settings: Settings, outbound: Outbound, db: Database | None = None) -> Services:
     db = db or Database(settings.database_url)
     partners = PartnerService(db)
     recommendations = RecommendationService(db)
     consultations = ConsultationService(db, settings)
-    polls = PollService(db, partners, reminder_lead=timedelta(hours=settings.poll_reminder_hours))
+    polls = PollService(
+        db,
+        partners,
+        outbound,
+        reminder_lead=timedelta(hours=settings.poll_reminder_hours),
+        retry_after_failure=settings.slack_retry_later_seconds,
+    )
     summaries = SummaryService(db, settings)
     audit = AuditService(db)
+    digest = DigestService(db, settings, partners, recommendations, polls, summaries)
     services = Services(
         settings=settings,
         db=db,
@@ -51,10 +63,12 @@ def build_services(settings: Settings, db: Database | None = None) -> Services:
         export=ExportService(partners, recommendations, audit),
         consultations=consultations,
         polls=polls,
-        digest=DigestService(db, settings, partners, recommendations, polls, summaries),
+        digest=digest,
+        digest_delivery=DigestDelivery(settings, partners, digest, outbound),
         consensus=ConsensusService(db, settings, partners, recommendations),
         audit=audit,
         data_rights=DataRightsService(db, settings.data_retention_days),
+        outbound=outbound,
     )
     services.export.contributors.append(consultation_contributor(consultations))
     services.export.contributors.append(poll_contributor(services.polls))

@@ -2,9 +2,10 @@
 
 Votes only mark their poll as changed; one background thread publishes each changed poll, at
 most once per `interval` seconds, rendering the state of that moment, so fifty votes in a second
-become one `chat.update`. The publisher is bound by the Slack side (it renders and calls the Web
-API, whose client waits out 429s); it may answer "not yet, retry in N seconds" when another
-process updated the same message moments ago.
+become one `chat.update`. The publisher (given at construction: the poll service's, which tells
+the outbound port) may answer "not yet, retry in N seconds" when another process updated the
+same message moments ago. An update Slack did not take is tried again `retry_after_failure`
+seconds later, so a poll's final results reach its message even after a Slack outage.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from bot.services.ports import DeliveryFailed
+
 log = logging.getLogger("consult_bot.polls.updates")
 
 # (poll id, final) -> None when done, or seconds after which to try again.
@@ -21,10 +24,18 @@ Publisher = Callable[[int, bool], float | None]
 
 
 class MessageRefresher:
-    def __init__(self, interval: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        publish: Publisher,
+        interval: float = 1.0,
+        *,
+        retry_after_failure: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.interval = interval
+        self.retry_after_failure = retry_after_failure
         self._clock = clock
-        self._publish: Publisher | None = None
+        self._publish = publish
         self._changed = threading.Condition()
         # Poll id -> whether the update is the final one of a poll this process closed.
         self._pending: dict[int, bool] = {}
@@ -32,14 +43,6 @@ class MessageRefresher:
         self._busy = 0
         self._thread: threading.Thread | None = None
         self._stopping = False
-
-    @property
-    def bound(self) -> bool:
-        return self._publish is not None
-
-    def bind(self, publish: Publisher) -> None:
-        """Sets how a poll's message is published (the bot's Web API client and renderer)."""
-        self._publish = publish
 
     def request(self, poll_id: int, *, final: bool = False) -> None:
         """Marks the poll's message as out of date; returns at once."""
@@ -74,14 +77,14 @@ class MessageRefresher:
                 now = self._clock()
                 self._forget_old(now)
                 due = [p for p in self._pending if self._not_before.get(p, 0.0) <= now]
-                if due and self._publish is not None:
+                if due:
                     poll_id = min(due, key=lambda p: self._not_before.get(p, 0.0))
                     final = self._pending.pop(poll_id)
                     self._not_before[poll_id] = now + self.interval
                     self._busy += 1
                     return poll_id, final
                 waits = [self._not_before[p] - now for p in self._pending if p in self._not_before]
-                self._changed.wait(max(min(waits), 0.001) if waits and self._publish else 0.5)
+                self._changed.wait(max(min(waits), 0.001) if waits else None)
             return None
 
     def _forget_old(self, now: float) -> None:
@@ -93,8 +96,15 @@ class MessageRefresher:
             poll_id, final = item
             retry_in: float | None = None
             try:
-                assert self._publish is not None
                 retry_in = self._publish(poll_id, final)
+            except DeliveryFailed as failure:
+                log.warning(
+                    "the message of poll %s was not updated (%s); trying again in %.0f s",
+                    poll_id,
+                    failure,
+                    self.retry_after_failure,
+                )
+                retry_in = self.retry_after_failure
             except Exception:
                 log.exception("could not update the message of poll %s; the next vote tries again", poll_id)
             with self._changed:

@@ -25,4 +25,4 @@ def keep_position(
     view, position = services.consultations.confirm_position(cid, body["user"]["id"])
     text, blocks = confirmed_message(view, position)
     respond(text=text, blocks=blocks, replace_original=True)
-    refresh_root(client, services, cid)
+    refresh_root(services, cid)

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.blocks.polls import my_answer, reminder_report
-from handlers.poll_support import delivery_id, locate, post_poll_message, send_reminders
+from handlers.poll_support import delivery_id, locate, post_poll_message
 
 
 def show_mine(
@@ -35,7 +35,6 @@ def remind(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    client: WebClient,
     services: Services,
 ) -> None:
     ack()
@@ -44,7 +43,7 @@ def remind(
     reminder = services.polls.remind_now(poll.id, user, delivery=delivery_id(body, action))
     if reminder is None:
         return
-    reached = set(send_reminders(client, reminder))
+    reached = set(services.polls.send_reminder(reminder))
     names = [p.name for p in services.partners.all() if p.slack_user_id in reached]
     respond(text=reminder_report(poll, names), response_type="ephemeral", replace_original=False)
 

@@ -32,4 +32,4 @@ def save_suggestion(
     ts = post_in_thread(client, consultation, text, blocks)
     if ts:
         services.consultations.mark_amendment_posted(amendment.id, ts)
-    refresh_root(client, services, state.consultation_id)
+    refresh_root(services, state.consultation_id)

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.domain.consultations.inputs import validate_outcome
 from bot.services import Services
-from handlers.consultation_flow import ConsultationState, announce_closed
+from handlers.consultation_flow import ConsultationState
 from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
@@ -25,4 +25,4 @@ def close(
     )
     ack()
     if result is not None:
-        announce_closed(client, services, result.consultation)
+        services.outbound.consultation_closed(result.consultation, services.consultations.coordinators())

@@ -33,4 +33,4 @@ def record(
     consultation = services.consultations.view(state.consultation_id)
     text, blocks = on_behalf_note(consultation, position)
     post_in_thread(client, consultation, text, blocks)
-    refresh_root(client, services, state.consultation_id)
+    refresh_root(services, state.consultation_id)

@@ -23,4 +23,4 @@ def save_position(
         state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
     )
     ack()
-    refresh_root(client, services, state.consultation_id)
+    refresh_root(services, state.consultation_id)

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.domain.consultations.inputs import validate_revision
 from bot.services import Services
-from handlers.consultation_flow import ConsultationState, announce_revision
+from handlers.consultation_flow import ConsultationState
 from handlers.ids import ConsultField
 from handlers.payloads import input_values
 
@@ -30,7 +30,7 @@ def publish(
     )
     ack()
     if result is not None:
-        announce_revision(client, services, result)
+        services.outbound.consultation_revised(result)
 
 
 def _selected(view: dict[str, Any], field: ConsultField) -> list[str]:

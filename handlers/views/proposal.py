@@ -15,10 +15,9 @@ from handlers.blocks.recommendations import announcement
 from handlers.ids import ProposalField
 from handlers.metadata import ProposalState
 from handlers.payloads import input_values
+from handlers.slack_errors import CANNOT_POST, slack_error
 
 log = logging.getLogger(__name__)
-# The channel cannot take the announcement: tell the proposer directly instead.
-_UNPOSTABLE = {"channel_not_found", "not_in_channel", "is_archived", "restricted_action"}
 
 
 def submit_proposal(
@@ -47,7 +46,8 @@ def submit_proposal(
             raise LookupError("no channel")
         posted = client.chat_postMessage(channel=state.channel_id, text=text, blocks=blocks)
     except (SlackApiError, LookupError) as exc:
-        if isinstance(exc, SlackApiError) and exc.response.get("error") not in _UNPOSTABLE:
+        # The channel cannot take the announcement: tell the proposer directly instead.
+        if isinstance(exc, SlackApiError) and slack_error(exc) not in CANNOT_POST:
             raise
         log.info("announcing %s in its channel failed (%s); sending it to the proposer", rec.ref, exc)
         note = f"{text}. I could not post it in the channel (invite me with `/invite @consult-bot`)."

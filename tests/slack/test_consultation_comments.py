@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.app import make_web_client
 from bot.jobs.consultations import reconcile_open
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.services import Services
@@ -148,8 +147,7 @@ def test_reconcile_adds_what_was_missed_applies_edits_and_marks_deletions(
     fake_slack.edit_user_message(CHANNEL, edited.ts, "Edited during the outage")
     fake_slack.delete_message(CHANNEL, deleted.ts)
 
-    client = make_web_client(consortium)
-    (report,) = reconcile_open(consortium, client)
+    (report,) = reconcile_open(consortium)
 
     assert (report.added, report.edited, report.deleted) == (1, 1, 1)
     comments = {c.ts: c for c in consortium.consultations.comments(latest(consortium, ref).id)}
@@ -157,7 +155,7 @@ def test_reconcile_adds_what_was_missed_applies_edits_and_marks_deletions(
     assert comments[edited.ts].text == "Edited during the outage" and comments[edited.ts].edited
     assert comments[deleted.ts].deleted
     assert comment_count(consortium, ref) == 2
-    again = reconcile_open(consortium, client)
+    again = reconcile_open(consortium)
     assert not again[0].changed
 
 
@@ -170,7 +168,7 @@ def test_reconcile_reads_every_page_of_a_long_thread(
             CHANNEL, CATALONIA if i % 2 else LOMBARDY, f"comment {i}", thread_ts=root.ts
         )
 
-    reconcile_open(consortium, make_web_client(consortium))
+    reconcile_open(consortium)
 
     assert comment_count(consortium, ref) == 230
     pages = [c for c in fake_slack.calls("conversations.replies") if c.params.get("ts") == root.ts]

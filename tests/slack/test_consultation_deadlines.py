@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.app import make_web_client
 from bot.domain.recommendations import Status
 from bot.jobs.consultations import sweep
 from bot.localslack import FakeSlack, Message, SlackSender
@@ -29,12 +28,11 @@ def test_organisations_without_a_position_are_reminded_once_before_the_deadline(
 ) -> None:
     ref, root = consultation
     answer(slack, fake_slack, root, AUTHOR, "agree")
-    client = make_web_client(consortium)
     deadline = latest(consortium, ref).deadline
 
-    assert sweep(consortium, client, now=deadline - timedelta(days=5)).reminded == 0
-    report = sweep(consortium, client, now=deadline - timedelta(hours=47))
-    again = sweep(consortium, client, now=deadline - timedelta(hours=46))
+    assert sweep(consortium, now=deadline - timedelta(days=5)).reminded == 0
+    report = sweep(consortium, now=deadline - timedelta(hours=47))
+    again = sweep(consortium, now=deadline - timedelta(hours=46))
 
     # 11 partners; Pannon Business Network (2 people) has answered.
     assert report.reminded == 9 and again.reminded == 0
@@ -48,7 +46,7 @@ def test_a_reminder_button_records_the_position_in_the_thread(
     slack: SlackSender, fake_slack: FakeSlack, consortium: Services, consultation: tuple[str, Message]
 ) -> None:
     ref, root = consultation
-    sweep(consortium, make_web_client(consortium), now=latest(consortium, ref).deadline - timedelta(hours=1))
+    sweep(consortium, now=latest(consortium, ref).deadline - timedelta(hours=1))
     dm = fake_slack.dm_messages(LOMBARDY)[-1]
     answer(slack, fake_slack, dm, LOMBARDY, "abstain", channel=LOMBARDY)
     assert latest(consortium, ref).positions[0].organisation == "Lombardy Region"
@@ -59,11 +57,10 @@ def test_the_deadline_closes_once_and_asks_coordinators_for_the_outcome(
     slack: SlackSender, fake_slack: FakeSlack, consortium: Services, consultation: tuple[str, Message]
 ) -> None:
     ref, root = consultation
-    client = make_web_client(consortium)
     after = latest(consortium, ref).deadline + timedelta(minutes=1)
 
-    first = sweep(consortium, client, now=after)
-    second = sweep(consortium, client, now=after + timedelta(minutes=1))
+    first = sweep(consortium, now=after)
+    second = sweep(consortium, now=after + timedelta(minutes=1))
 
     assert [v.ref for v in first.closed] == [ref] and second.closed == []
     assert not latest(consortium, ref).is_open and latest(consortium, ref).awaiting_outcome
@@ -84,10 +81,9 @@ def test_a_position_after_close_is_refused(
     slack: SlackSender, fake_slack: FakeSlack, consortium: Services, consultation: tuple[str, Message]
 ) -> None:
     ref, _ = consultation
-    client = make_web_client(consortium)
-    sweep(consortium, client, now=latest(consortium, ref).deadline - timedelta(hours=1))
+    sweep(consortium, now=latest(consortium, ref).deadline - timedelta(hours=1))
     dm = fake_slack.dm_messages(CATALONIA)[-1]
-    sweep(consortium, client, now=latest(consortium, ref).deadline + timedelta(seconds=1))
+    sweep(consortium, now=latest(consortium, ref).deadline + timedelta(seconds=1))
 
     slack.click(dm, CATALONIA, CATALONIA, "consultation_position_agree")
 
@@ -120,7 +116,7 @@ def test_the_coordinator_closes_with_an_outcome_and_the_status_follows(
     fake_slack.wait_until(lambda: "Endorsed at the Vienna partner meeting." in root_text(fake_slack, root))
     # Closed means closed: the buttons are gone, a sweep changes nothing.
     assert "consultation_position_agree" not in root_text(fake_slack, root)
-    assert sweep(consortium, make_web_client(consortium), now=view.deadline + timedelta(days=1)).closed == []
+    assert sweep(consortium, now=view.deadline + timedelta(days=1)).closed == []
 
 
 def test_withdrawn_by_the_outcome_cannot_be_consulted_again(
@@ -155,5 +151,5 @@ def test_the_scheduler_runs_the_sweep_and_reads_threads_back_at_start(consortium
     from bot.scheduler import BotScheduler
 
     scheduler = BotScheduler(consortium.settings.timezone)
-    register(scheduler, consortium, make_web_client(consortium))
+    register(scheduler, consortium)
     assert {"consultation_deadlines", "consultation_reconcile"} <= set(scheduler.job_names())

@@ -6,15 +6,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from slack_sdk import WebClient
 
-from bot.app import make_web_client
+from bot.app import build_bot
 from bot.domain.periods import Period, current_period
 from bot.domain.recommendations import Level, ProposalDraft
 from bot.jobs.digest import send_period_digest
 from bot.localllm import FakeLLM
 from bot.localslack import FakeSlack, SlackSender
-from bot.services import Services, build_services
+from bot.services import Services
 from tests.conftest import CHANNEL, test_settings
 from tests.slack.consultation_support import (
     CATALONIA,
@@ -68,15 +67,11 @@ def consulted(slack: SlackSender, fake_slack: FakeSlack, consortium: Services) -
     return {"r1": r1, "r2": r2, "thread": root2.ts}
 
 
-def web_client(services: Services) -> WebClient:
-    return make_web_client(services)
-
-
 def test_each_coordinator_gets_the_digest_with_figures_crux_and_gaps(
     consulted: dict[str, str], fake_slack: FakeSlack, consortium: Services
 ) -> None:
     fake_slack.reset_calls()
-    report = send_period_digest(consortium, web_client(consortium), period(consortium))
+    report = send_period_digest(consortium, period(consortium))
 
     assert report.sent == [COORDINATOR]
     opened = fake_slack.calls(COORDINATOR_DM_OPEN)
@@ -107,9 +102,9 @@ def test_a_period_is_sent_once_even_when_the_job_fires_twice_at_once(
 ) -> None:
     fake_slack.reset_calls()
     same_period = period(consortium)
-    other = build_services(consortium.settings, db=consortium.db)  # a second bot process
+    other = build_bot(consortium.settings, db=consortium.db)  # a second bot process
     threads = [
-        threading.Thread(target=send_period_digest, args=(s, web_client(s), same_period))
+        threading.Thread(target=send_period_digest, args=(s, same_period))
         for s in (consortium, other, consortium)
     ]
     for thread in threads:
@@ -118,7 +113,7 @@ def test_a_period_is_sent_once_even_when_the_job_fires_twice_at_once(
         thread.join(timeout=60)
     top_level = [c for c in fake_slack.calls("chat.postMessage") if "thread_ts" not in c.params]
     assert len(top_level) == 1
-    again = send_period_digest(consortium, web_client(consortium), same_period)
+    again = send_period_digest(consortium, same_period)
     assert again.sent == [] and again.already_sent == [COORDINATOR]
 
 
@@ -126,9 +121,9 @@ def test_a_failed_send_is_tried_again_at_the_next_run(
     consulted: dict[str, str], fake_slack: FakeSlack, consortium: Services
 ) -> None:
     fake_slack.fail_next("conversations.open", status=200, error="user_not_found")
-    first = send_period_digest(consortium, web_client(consortium), period(consortium))
+    first = send_period_digest(consortium, period(consortium))
     assert first.failed == [(COORDINATOR, "user_not_found")]
-    second = send_period_digest(consortium, web_client(consortium), period(consortium))
+    second = send_period_digest(consortium, period(consortium))
     assert second.sent == [COORDINATOR]
 
 
@@ -153,7 +148,7 @@ def test_the_llm_writes_grounded_summaries_and_an_unchanged_thread_costs_nothing
         settings = test_settings(
             consortium.db.url, fake_slack.api_url, openai_api_key="sk-test", openai_base_url=llm.base_url
         )
-        services = build_services(settings, db=consortium.db)
+        services = build_bot(settings, db=consortium.db)
         first = services.digest.preview(period(services), datetime.now(UTC))
         assert first.content.summarizer.startswith("llm:")
         assert first.content.prompt_tokens > 0 and first.content.summaries_written == 1
@@ -183,7 +178,7 @@ def test_no_partner_words_can_ping_through_the_digest(
     )
     fake_slack.wait_until(lambda: consortium.consultations.latest(consulted["r2"]).comments == 4)  # type: ignore[union-attr]
     fake_slack.reset_calls()
-    send_period_digest(consortium, web_client(consortium), period(consortium))
+    send_period_digest(consortium, period(consortium))
     for call in fake_slack.calls("chat.postMessage"):
         rendered = str(call.params.get("blocks")) + str(call.params.get("text"))
         assert "<!channel>" not in rendered and "<@U0COORD01>" not in rendered
@@ -225,6 +220,6 @@ def test_a_large_consortium_stays_within_block_kit_limits(
             answer(slack, fake_slack, root, user, "agree" if i % 2 else "block", "" if i % 2 else "No " * 300)
         slack.user_posts(CHANNEL, CATALONIA, "Comment " * 300, thread_ts=root.ts)
     fake_slack.reset_calls()
-    report = send_period_digest(consortium, web_client(consortium), period(consortium))
+    report = send_period_digest(consortium, period(consortium))
     assert report.sent == [COORDINATOR] and not report.failed  # the stand-in refuses what Slack would
     assert all(len(c.params["blocks"]) <= 50 for c in fake_slack.calls("chat.postMessage"))

@@ -7,17 +7,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from slack_sdk import WebClient
 from sqlalchemy import update
 
+from bot.app import build_bot
 from bot.jobs.polls import CLOSE_JOB, REMIND_JOB, close_due_polls, register, send_due_reminders
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.scheduler import BotScheduler
-from bot.services import Services, build_services
-from handlers.poll_support import bind_publisher
+from bot.services import Services
 from storage.db import Database
 from storage.models import Poll
-from tests.conftest import BOT_TOKEN, CHANNEL
+from tests.conftest import CHANNEL
 
 COORDINATOR = "U0COORD01"
 VOTERS = ["U0HU00001", "U0ES00001"]
@@ -28,11 +27,6 @@ def settled_updates(services: Services, slack: SlackSender) -> Iterator[None]:
     yield
     services.polls.votes.flush(timeout=5)
     services.polls.updates.flush(timeout=5)
-
-
-@pytest.fixture
-def client(fake_slack: FakeSlack) -> WebClient:
-    return WebClient(base_url=fake_slack.api_url, token=BOT_TOKEN)
 
 
 def poll_with_deadline(slack: SlackSender, fake: FakeSlack, deadline: datetime, flags: str = "") -> Message:
@@ -67,15 +61,15 @@ def final_updates(fake: FakeSlack, message: Message) -> list[str]:
 
 
 def test_the_sweep_closes_a_poll_at_its_deadline_once(
-    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, client: WebClient
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
 ) -> None:
     deadline = deadline_ahead()
     message = poll_with_deadline(slack, fake_slack, deadline)
     vote(slack, fake_slack, message, VOTERS)
-    assert close_due_polls(consortium, client, now=deadline - timedelta(minutes=1)) == []
-    closed = close_due_polls(consortium, client, now=deadline + timedelta(seconds=1))
+    assert close_due_polls(consortium, now=deadline - timedelta(minutes=1)) == []
+    closed = close_due_polls(consortium, now=deadline + timedelta(seconds=1))
     assert closed == [consortium.polls.get(1).id]
-    assert close_due_polls(consortium, client, now=deadline + timedelta(minutes=1)) == []
+    assert close_due_polls(consortium, now=deadline + timedelta(minutes=1)) == []
     consortium.polls.updates.flush()
     assert len(final_updates(fake_slack, message)) == 1
     assert "Answered: 2 of 11" in str(fake_slack.message(CHANNEL, message.ts).blocks)
@@ -83,20 +77,19 @@ def test_the_sweep_closes_a_poll_at_its_deadline_once(
 
 
 def test_two_processes_sweeping_at_once_close_the_poll_once(
-    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, client: WebClient
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
 ) -> None:
     deadline = deadline_ahead()
     message = poll_with_deadline(slack, fake_slack, deadline)
     consortium.polls.updates.flush()
     # A second process: its own engine and connection pool on the same database.
-    other = build_services(consortium.settings, db=Database(consortium.db.url))
-    bind_publisher(client, other)
+    other = build_bot(consortium.settings, db=Database(consortium.db.url))
     barrier = threading.Barrier(2)
     outcomes: dict[str, list[int]] = {}
 
     def sweep(name: str, services: Services) -> None:
         barrier.wait()
-        outcomes[name] = close_due_polls(services, client, now=deadline + timedelta(seconds=5))
+        outcomes[name] = close_due_polls(services, now=deadline + timedelta(seconds=5))
 
     threads = [threading.Thread(target=sweep, args=(n, s)) for n, s in (("a", consortium), ("b", other))]
     for thread in threads:
@@ -112,14 +105,14 @@ def test_two_processes_sweeping_at_once_close_the_poll_once(
 
 
 def test_a_deadline_passed_while_no_bot_ran_is_honoured_at_start(
-    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, client: WebClient
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
 ) -> None:
     message = poll_with_deadline(slack, fake_slack, deadline_ahead())
     # The bot was down across the deadline: it is in the past when the scheduler starts.
     with consortium.db.session() as session:
         session.execute(update(Poll).values(deadline=datetime.now(UTC) - timedelta(hours=1)))
     scheduler = BotScheduler(consortium.settings.timezone)
-    register(scheduler, consortium, client)
+    register(scheduler, consortium)
     scheduler.start()
     try:
         fake_slack.wait_for("chat.update", lambda c: str(c.params.get("text")).startswith("Closed poll"))
@@ -129,22 +122,22 @@ def test_a_deadline_passed_while_no_bot_ran_is_honoured_at_start(
     assert len(final_updates(fake_slack, message)) == 1
 
 
-def test_the_scheduler_runs_both_poll_sweeps(consortium: Services, client: WebClient) -> None:
+def test_the_scheduler_runs_both_poll_sweeps(consortium: Services) -> None:
     scheduler = BotScheduler(consortium.settings.timezone)
-    register(scheduler, consortium, client)
+    register(scheduler, consortium)
     assert {CLOSE_JOB, REMIND_JOB} <= set(scheduler.job_names())
 
 
 def test_reminders_reach_only_those_who_have_not_answered_and_only_once(
-    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, client: WebClient
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
 ) -> None:
     deadline = deadline_ahead(days=3)
     message = poll_with_deadline(slack, fake_slack, deadline, flags="anonymous")
     vote(slack, fake_slack, message, VOTERS)
-    assert send_due_reminders(consortium, client, now=deadline - timedelta(hours=25)) == 0
-    sent = send_due_reminders(consortium, client, now=deadline - timedelta(hours=23))
+    assert send_due_reminders(consortium, now=deadline - timedelta(hours=25)) == 0
+    sent = send_due_reminders(consortium, now=deadline - timedelta(hours=23))
     assert sent == 9
-    assert send_due_reminders(consortium, client, now=deadline - timedelta(hours=22)) == 0
+    assert send_due_reminders(consortium, now=deadline - timedelta(hours=22)) == 0
     reminded = {
         str(c.params["channel"])
         for c in fake_slack.calls("chat.postMessage")

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from bot.app import build_bot
 from bot.domain.digest import DigestContent, RecItem
-from bot.services import Services, build_services
+from bot.services import Services
 from storage.db import Database
 
 # benchmarks/ holds scripts, not a package: imported by name at run time, so that mypy, given both files,
@@ -25,7 +26,7 @@ SmallYear = tuple[Any, Services]  # (benchmarks.digest_bench.dataset.Dataset, th
 @pytest.fixture
 def small_year(tmp_path: Path) -> Iterator[SmallYear]:
     dataset = generator.generate(f"sqlite:///{tmp_path / 'bench.db'}", dataset_shapes.Volume(0.02))
-    services = build_services(bench.bench_settings(dataset.url), db=Database(dataset.url))
+    services = build_bot(bench.bench_settings(dataset.url), db=Database(dataset.url))
     yield dataset, services
     services.db.dispose()
 

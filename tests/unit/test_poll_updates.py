@@ -7,6 +7,7 @@ import threading
 import time
 
 from bot.services.poll_updates import MessageRefresher
+from bot.services.ports import DeliveryFailed
 
 
 class Recorder:
@@ -24,9 +25,8 @@ class Recorder:
 
 
 def test_a_burst_of_votes_on_one_poll_publishes_at_most_once_per_interval() -> None:
-    refresher = MessageRefresher(interval=0.3)
     recorder = Recorder()
-    refresher.bind(recorder)
+    refresher = MessageRefresher(recorder, interval=0.3)
     started = time.monotonic()
     while time.monotonic() - started < 0.75:
         refresher.request(7)
@@ -39,9 +39,8 @@ def test_a_burst_of_votes_on_one_poll_publishes_at_most_once_per_interval() -> N
 
 
 def test_polls_do_not_wait_for_each_other_and_final_is_kept() -> None:
-    refresher = MessageRefresher(interval=5.0)
     recorder = Recorder()
-    refresher.bind(recorder)
+    refresher = MessageRefresher(recorder, interval=5.0)
     refresher.request(1)
     refresher.request(2, final=True)
     assert refresher.flush(timeout=2)
@@ -50,9 +49,8 @@ def test_polls_do_not_wait_for_each_other_and_final_is_kept() -> None:
 
 
 def test_a_publisher_that_asks_to_wait_is_called_again_later() -> None:
-    refresher = MessageRefresher(interval=0.05)
     recorder = Recorder(retry_first=0.2)
-    refresher.bind(recorder)
+    refresher = MessageRefresher(recorder, interval=0.05)
     refresher.request(3, final=True)
     assert refresher.flush(timeout=3)
     assert [(p, f) for p, f, _ in recorder.calls] == [(3, True), (3, True)]
@@ -60,12 +58,17 @@ def test_a_publisher_that_asks_to_wait_is_called_again_later() -> None:
     refresher.stop()
 
 
-def test_nothing_is_lost_before_a_publisher_is_bound() -> None:
-    refresher = MessageRefresher(interval=0.05)
-    refresher.request(9)
-    assert not refresher.flush(timeout=0.2)
-    recorder = Recorder()
-    refresher.bind(recorder)
+def test_an_update_slack_did_not_take_is_tried_again_later_and_stays_final() -> None:
+    calls: list[tuple[int, bool]] = []
+
+    def publish(poll_id: int, final: bool) -> float | None:
+        calls.append((poll_id, final))
+        if len(calls) == 1:
+            raise DeliveryFailed("chat.update", "ratelimited")
+        return None
+
+    refresher = MessageRefresher(publish, interval=0.05, retry_after_failure=0.1)
+    refresher.request(9, final=True)
     assert refresher.flush(timeout=3)
-    assert [p for p, _, _ in recorder.calls] == [9]
+    assert calls == [(9, True), (9, True)]
     refresher.stop()

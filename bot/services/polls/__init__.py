@@ -11,6 +11,7 @@ from bot.services.polls.answering import PollAnswers
 from bot.services.polls.closing import PollClosing
 from bot.services.polls.creating import PollCreation
 from bot.services.polls.results import PollResultReads
+from bot.services.ports import PollNotices
 from storage.db import Database
 
 
@@ -21,15 +22,20 @@ class PollService(PollCreation, PollAnswers, PollResultReads, PollClosing):
         self,
         db: Database,
         partners: PartnerService,
+        notices: PollNotices,
         *,
         reminder_lead: timedelta,
         refresh_interval: float = 1.0,
+        retry_after_failure: float = 30.0,
     ) -> None:
         self.db = db
         self.partners = partners
+        self.notices = notices
         self.reminder_lead = reminder_lead
         self.refresh_interval = refresh_interval
-        self.updates = MessageRefresher(refresh_interval)
+        self.updates = MessageRefresher(
+            self.publish_message, refresh_interval, retry_after_failure=retry_after_failure
+        )
         self.votes = VoteQueue(self.answer_all)
 
 

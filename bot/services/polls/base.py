@@ -15,6 +15,7 @@ from bot.domain.polls.tallies import AttributedAnswer, PollResults, tally
 from bot.services.partners import PartnerService, to_info
 from bot.services.poll_updates import MessageRefresher
 from bot.services.poll_votes import VoteQueue
+from bot.services.ports import PollNotices
 from storage.db import Database
 from storage.models import Poll
 from storage.repositories import PartnerRepository
@@ -87,6 +88,8 @@ class PollServiceBase:
 
     db: Database
     partners: PartnerService
+    # What the poll use cases tell Slack (a message out of date, a reminder): the outbound port.
+    notices: PollNotices
     reminder_lead: timedelta
     refresh_interval: float
     updates: MessageRefresher

@@ -122,6 +122,19 @@ class PollClosing(PollServiceBase):
                 return RefreshClaim(retry_in=max((last + interval - now).total_seconds(), 0.05))
             return RefreshClaim(results=self._results(session, poll, None, depth=0))
 
+    def publish_message(self, poll_id: int, final: bool) -> float | None:
+        """Brings the poll's message up to date now; or in how many seconds another process lets us."""
+        claim = self.claim_refresh(poll_id, final=final)
+        if claim.results is None:
+            return claim.retry_in
+        self.notices.poll_changed(claim.results)
+        self.refreshed(poll_id)
+        return None
+
+    def send_reminder(self, reminder: Reminder) -> list[str]:
+        """Sends a claimed reminder to everyone it names; returns whom it reached."""
+        return self.notices.remind_poll(reminder.poll, reminder.user_ids)
+
     def refreshed(self, poll_id: int, now: datetime | None = None) -> None:
         """The message was updated: the next update of any process waits a full interval from now."""
         with self.db.session() as session:

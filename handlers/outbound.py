@@ -1,0 +1,201 @@
+"""The outbound port (bot/services/ports.py) spoken in Slack: Block Kit builders and Web API calls.
+
+The one place where what the services announce becomes messages. A call Slack refuses (after the
+client's retries) is logged with its method and error and raised as DeliveryFailed, so the
+service can keep the work for later; a message someone deleted is not worth failing for.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.consultations.views import ConsultationView, RevisionResult
+from bot.domain.digest import DigestContent
+from bot.domain.polls.drafts import PollView
+from bot.domain.polls.tallies import PollResults
+from bot.services.consultations.comments import ThreadNotFound
+from bot.services.ports import Attachment, DeliveryFailed
+from handlers.blocks.common import Block
+from handlers.blocks.consultations import (
+    closed_note,
+    confirm_request_message,
+    consultation_message,
+    outcome_request_message,
+    reminder_message,
+    revision_note,
+)
+from handlers.blocks.digest import digest_overview, digest_thread_parts
+from handlers.blocks.polls import poll_message, reminder_dm
+from handlers.consultation_flow import post_in_thread
+from handlers.slack_errors import MESSAGE_GONE, slack_error
+
+log = logging.getLogger("consult_bot.outbound")
+T = TypeVar("T")
+
+
+class SlackOutbound:
+    """Implements bot.services.ports.Outbound with the bot's Web API client."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    # -- polls ------------------------------------------------------------------------------------
+
+    def poll_changed(self, results: PollResults) -> None:
+        poll = results.poll
+        text, blocks = poll_message(results)
+        self._call(
+            "chat.update",
+            lambda: self.client.chat_update(
+                channel=str(poll.channel_id), ts=str(poll.message_ts), text=text, blocks=blocks
+            ),
+        )
+
+    def remind_poll(self, poll: PollView, user_ids: Sequence[str]) -> list[str]:
+        text, blocks = reminder_dm(poll, self._permalink(poll.channel_id, poll.message_ts))
+        return [user for user in user_ids if self._direct_message(user, text, blocks)]
+
+    # -- consultations ----------------------------------------------------------------------------
+
+    def consultation_changed(self, view: ConsultationView) -> None:
+        if view.message_ts is None:
+            return
+        text, blocks = consultation_message(view)
+        try:
+            self.client.chat_update(channel=view.channel_id, ts=view.message_ts, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            # Someone deleted the root message or removed the bot: what is stored stays right.
+            if slack_error(exc) not in MESSAGE_GONE:
+                raise _failed("chat.update", exc) from exc
+            log.warning("the root message of %s cannot be updated: %s", view.ref, slack_error(exc))
+
+    def consultation_closed(self, view: ConsultationView, coordinators: Sequence[str]) -> None:
+        text, blocks = closed_note(view)
+        self._thread_note(view, text, blocks, broadcast=True)
+        self.consultation_changed(view)
+        if view.outcome is None:
+            dm_text, dm_blocks = outcome_request_message(view)
+            for coordinator in coordinators:
+                self._direct_message(coordinator, dm_text, dm_blocks)
+
+    def consultation_revised(self, result: RevisionResult) -> None:
+        text, blocks = revision_note(result)
+        self._thread_note(result.consultation, text, blocks)
+        self.consultation_changed(result.consultation)
+        for request in result.confirm_requests:
+            dm_text, dm_blocks = confirm_request_message(result.consultation, request)
+            self._direct_message(request.slack_user_id, dm_text, dm_blocks)
+
+    def remind_consultation(self, view: ConsultationView, user_id: str, organisation: str) -> bool:
+        text, blocks = reminder_message(view, organisation)
+        return self._direct_message(user_id, text, blocks)
+
+    def _thread_note(
+        self, view: ConsultationView, text: str, blocks: list[Block], *, broadcast: bool = False
+    ) -> None:
+        self._call(
+            "chat.postMessage", lambda: post_in_thread(self.client, view, text, blocks, broadcast=broadcast)
+        )
+
+    # -- reading threads back ---------------------------------------------------------------------
+
+    def thread(self, channel_id: str, ts: str) -> Sequence[Mapping[str, Any]]:
+        messages: list[Mapping[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            try:
+                page = self.client.conversations_replies(channel=channel_id, ts=ts, cursor=cursor, limit=200)
+            except SlackApiError as exc:
+                if slack_error(exc) == "thread_not_found":
+                    raise ThreadNotFound(f"{channel_id}/{ts}") from exc
+                raise _failed("conversations.replies", exc) from exc
+            messages.extend(page.get("messages") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return messages
+
+    def bot_user_id(self) -> str | None:
+        found = self._call("auth.test", self.client.auth_test)
+        return str(found.get("user_id") or "") or None
+
+    # -- the digest -------------------------------------------------------------------------------
+
+    def deliver_digest(
+        self, recipient: str, content: DigestContent, files: Sequence[Attachment]
+    ) -> tuple[str, str]:
+        """One top-level message; the summaries, the chart and the Markdown go in its thread."""
+        channel = recipient
+        if recipient.startswith(("U", "W")):
+            opened = self._call("conversations.open", lambda: self.client.conversations_open(users=recipient))
+            channel = str(opened["channel"]["id"])
+        text, blocks = digest_overview(content)
+        posted = self._call(
+            "chat.postMessage",
+            lambda: self.client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, unfurl_links=False
+            ),
+        )
+        ts = str(posted["ts"])
+        for part_text, part_blocks in digest_thread_parts(content):
+            self._call(
+                "chat.postMessage",
+                lambda text=part_text, blocks=part_blocks: self.client.chat_postMessage(  # type: ignore[misc]
+                    channel=channel, thread_ts=ts, text=text, blocks=blocks, unfurl_links=False
+                ),
+            )
+        uploads = [_upload(file) for file in files]
+        self._call(
+            "files.uploadV2",
+            lambda: self.client.files_upload_v2(
+                file_uploads=uploads,
+                channel=channel,
+                thread_ts=ts,
+                initial_comment="The full digest (Markdown) and the chart",
+            ),
+        )
+        return channel, ts
+
+    # -- the Web API ------------------------------------------------------------------------------
+
+    def _call(self, method: str, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except SlackApiError as exc:
+            raise _failed(method, exc) from exc
+
+    def _direct_message(self, user: str, text: str, blocks: list[Block]) -> bool:
+        """A direct message; a person Slack does not reach is skipped (and logged), not fatal."""
+        try:
+            self._call(
+                "chat.postMessage",
+                lambda: self.client.chat_postMessage(channel=user, text=text, blocks=blocks),
+            )
+        except DeliveryFailed as failure:
+            log.warning("could not send a direct message to %s: %s", user, failure.error)
+            return False
+        return True
+
+    def _permalink(self, channel_id: str | None, ts: str | None) -> str | None:
+        if not channel_id or not ts:
+            return None
+        try:
+            return str(self.client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
+        except SlackApiError:
+            log.info("no permalink for %s/%s; the message names the channel instead", channel_id, ts)
+            return None
+
+
+def _failed(method: str, exc: SlackApiError) -> DeliveryFailed:
+    failure = DeliveryFailed(method, slack_error(exc))
+    log.warning("Slack Web API %s failed: %s", method, failure.error)
+    return failure
+
+
+def _upload(file: Attachment) -> dict[str, object]:
+    key = "content" if isinstance(file.content, str) else "file"
+    return {key: file.content, "filename": file.filename, "title": file.title}

@@ -169,16 +169,7 @@ class SlackOutbound:
             raise _failed(method, exc) from exc
 
     def _direct_message(self, user: str, text: str, blocks: list[Block]) -> bool:
-        """A direct message; a person Slack does not reach is skipped (and logged), not fatal."""
-        try:
-            self._call(
-                "chat.postMessage",
-                lambda: self.client.chat_postMessage(channel=user, text=text, blocks=blocks),
-            )
-        except DeliveryFailed as failure:
-            log.warning("could not send a direct message to %s: %s", user, failure.error)
-            return False
-        return True
+        return send_dm(self.client, user, text, blocks)
 
     def _permalink(self, channel_id: str | None, ts: str | None) -> str | None:
         if not channel_id or not ts:
@@ -188,6 +179,16 @@ class SlackOutbound:
         except SlackApiError:
             log.info("no permalink for %s/%s; the message names the channel instead", channel_id, ts)
             return None
+
+
+def send_dm(client: WebClient, user: str, text: str, blocks: list[Block]) -> bool:
+    """A direct message; a person Slack does not reach is skipped (and logged), not fatal."""
+    try:
+        client.chat_postMessage(channel=user, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("could not send a direct message to %s: %s", user, slack_error(exc))
+        return False
+    return True
 
 
 def _failed(method: str, exc: SlackApiError) -> DeliveryFailed:

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.blocks.privacy import erased_note, erasure_subject
-from handlers.consultation_flow import send_dm
+from handlers.outbound import send_dm
 
 
 def erase(

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.app import make_web_client
 from bot.cli import main
 from bot.domain.consultations.inputs import OutcomeDraft
 from bot.domain.consultations.kinds import Outcome
@@ -210,9 +209,8 @@ def test_the_daily_job_applies_the_retention_period_only_when_one_is_set(
     services, _, root = discussed
     draft = OutcomeDraft(Outcome.WITHDRAWN, "Dropped.")
     services.consultations.close(consultation_id(root), COORDINATOR, draft, submission_key="close")
-    client = make_web_client(services)
     keeping = BotScheduler(services.settings.timezone)
-    register(keeping, services, client)
+    register(keeping, services)
     assert RETENTION_JOB not in keeping.job_names()  # DATA_RETENTION_DAYS unset: everything is kept
 
     retained = replace(
@@ -221,7 +219,7 @@ def test_the_daily_job_applies_the_retention_period_only_when_one_is_set(
         data_rights=DataRightsService(services.db, 7),
     )
     scheduler = BotScheduler(services.settings.timezone)
-    register(scheduler, retained, client)
+    register(scheduler, retained)
     assert RETENTION_JOB in scheduler.job_names()
     assert apply_retention(retained, datetime.now(UTC) + timedelta(days=8)).comments == 2
     assert COMMENT not in json.dumps(services.export.collect().document)

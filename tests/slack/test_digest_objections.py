@@ -9,7 +9,6 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.app import make_web_client
 from bot.domain.periods import current_period
 from bot.jobs.digest import send_period_digest
 from bot.localslack import FakeSlack, SlackSender
@@ -40,7 +39,7 @@ def supported_with_one_objection(slack: SlackSender, fake_slack: FakeSlack, cons
 def _send(consortium: Services) -> None:
     settings = consortium.settings
     period = current_period(settings.digest_cron, settings.timezone, datetime.now(UTC))
-    report = send_period_digest(consortium, make_web_client(consortium), period)
+    report = send_period_digest(consortium, period)
     assert report.sent == [COORDINATOR]
 
 

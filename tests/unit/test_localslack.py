@@ -309,6 +309,45 @@ def test_rate_limit_is_honoured_by_retry_handler(fake: FakeSlack) -> None:
     assert [m.text for m in fake.messages("C1")] == ["eventually"]
 
 
+def test_a_method_can_fail_for_a_while_and_each_attempt_is_recorded(fake: FakeSlack) -> None:
+    patient = WebClient(
+        base_url=fake.api_url,
+        token=fake.bot_token,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+    fake.fail_for("chat.postMessage", seconds=1.5, status=429, retry_after=1)
+    assert patient.chat_postMessage(channel="C1", text="eventually")["ok"]
+    statuses = [a.status for a in fake.attempts("chat.postMessage")]
+    assert statuses[0] == 429 and statuses[-1] == 200 and len(statuses) >= 2
+    assert fake.retry_after_violations("chat.postMessage") == []
+    assert [m.text for m in fake.messages("C1")] == ["eventually"]
+
+    impatient = WebClient(base_url=fake.api_url, token=fake.bot_token, retry_handlers=[])
+    fake.fail_for("chat.update", seconds=30, status=429, retry_after=7)
+    ts = fake.messages("C1")[0].ts
+    for _ in range(2):
+        assert (
+            api_error(lambda: impatient.chat_update(channel="C1", ts=ts, text="x"))["error"] == "ratelimited"
+        )
+    (violation,) = fake.retry_after_violations("chat.update")
+    assert "Retry-After asked 7s" in violation
+
+
+def test_every_method_can_fail_with_a_server_error_until_the_window_ends(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.fail_for("*", seconds=30, status=503)
+    assert api_error(lambda: client.users_info(user="U1"))["error"] == "service_unavailable"
+    assert api_error(lambda: client.auth_test())["error"] == "service_unavailable"
+    fake.fail_for("*", seconds=0)
+    assert client.users_info(user="U1")["ok"]
+    assert [(a.method, a.status) for a in fake.attempts()] == [
+        ("users.info", 503),
+        ("auth.test", 503),
+        ("users.info", 200),
+    ]
+
+
 def test_server_errors_without_retry(fake: FakeSlack, client: WebClient) -> None:
     fake.fail_next("users.info", status=503)
     error = api_error(lambda: client.users_info(user="U1"))

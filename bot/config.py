@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # ("latest": any member's latest answer; "first_member_locks": the first member to answer keeps it),
     # and how often open threads are re-read from Slack in case events were lost.
     consult_deadline_days: int = Field(default=14, ge=1, le=365)
+    # Common wording: candidates drafted per round, days to rank them, days to critique the winner.
+    bridging_candidates: int = Field(default=4, ge=1, le=8)
+    bridging_ranking_days: float = Field(default=3, gt=0, le=60)
+    bridging_critique_days: float = Field(default=3, gt=0, le=60)
     consult_reminder_hours: int = Field(default=48, ge=1, le=720)
     consult_position_rule: Literal["latest", "first_member_locks"] = "latest"
     consult_reconcile_minutes: int = Field(default=60, ge=1, le=1440)

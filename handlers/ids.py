@@ -35,6 +35,13 @@ class ConsultCallback(StrEnum):
     CLOSE = "consultation_close_submit"
 
 
+class BridgingAction(StrEnum):
+    """Common wording: `Find common wording` (value: consultation id), `Revise with critiques` (round id)."""
+
+    FIND = "bridging_find"
+    REVISE = "bridging_revise"
+
+
 class ConsultAction(StrEnum):
     """Buttons of consultation messages (their value is the consultation id)."""
 

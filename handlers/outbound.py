@@ -14,12 +14,14 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.bridging_rounds import RoundView
 from bot.domain.consultations.views import ConsultationView, RevisionResult
 from bot.domain.digest import DigestContent
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.tallies import PollResults
 from bot.services.consultations.comments import ThreadNotFound
 from bot.services.ports import Attachment, DeliveryFailed
+from handlers.blocks.bridging import candidates_message, failed_message, result_message
 from handlers.blocks.common import Block
 from handlers.blocks.consultations import (
     closed_note,
@@ -55,6 +57,32 @@ class SlackOutbound:
                 channel=str(poll.channel_id), ts=str(poll.message_ts), text=text, blocks=blocks
             ),
         )
+
+    # -- common wording ---------------------------------------------------------------------------
+
+    def bridging_opened(self, bridging: RoundView, consultation: ConsultationView, poll: PollResults) -> str:
+        self._in_thread(consultation, *candidates_message(bridging, consultation, poll.poll))
+        text, blocks = poll_message(poll)
+        return self._in_thread(consultation, text, blocks)
+
+    def bridging_result(self, bridging: RoundView, consultation: ConsultationView) -> None:
+        self._in_thread(consultation, *result_message(bridging, consultation))
+
+    def bridging_failed(self, bridging: RoundView, consultation: ConsultationView) -> None:
+        self._in_thread(consultation, *failed_message(bridging, consultation))
+
+    def _in_thread(self, consultation: ConsultationView, text: str, blocks: list[Block]) -> str:
+        posted = self._call(
+            "chat.postMessage",
+            lambda: self.client.chat_postMessage(
+                channel=consultation.channel_id,
+                thread_ts=consultation.message_ts,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+            ),
+        )
+        return str(posted["ts"])
 
     def remind_poll(self, poll: PollView, user_ids: Sequence[str]) -> list[str]:
         text, blocks = reminder_dm(poll, self._permalink(poll.channel_id, poll.message_ts))

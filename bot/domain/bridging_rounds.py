@@ -33,7 +33,6 @@ class Matchup:
 class RoundView:
     id: int
     consultation_id: int
-    ref: str
     round: int
     status: RoundStatus
     started_by: str

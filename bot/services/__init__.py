@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.services.audit import AuditService
+from bot.services.bridging import BridgingService
+from bot.services.bridging_drafts import DraftingService
 from bot.services.consensus import ConsensusService
 from bot.services.consensus_export import consensus_contributor
 from bot.services.consultations import ConsultationService
@@ -14,6 +16,7 @@ from bot.services.data_rights import DataRightsService
 from bot.services.digest import DigestService
 from bot.services.digest_delivery import DigestDelivery
 from bot.services.exports import ExportService, consultation_contributor, poll_contributor
+from bot.services.exports.bridging import bridging_contributor
 from bot.services.partners import PartnerService
 from bot.services.polls import PollService
 from bot.services.ports import Outbound
@@ -36,6 +39,7 @@ class Services:
     consensus: ConsensusService
     audit: AuditService
     data_rights: DataRightsService
+    bridging: BridgingService
     # What the bot tells Slack on its own initiative (bot/services/ports.py).
     outbound: Outbound
 
@@ -68,9 +72,15 @@ def build_services(settings: Settings, outbound: Outbound, db: Database | None =
         consensus=ConsensusService(db, settings, partners, recommendations),
         audit=audit,
         data_rights=DataRightsService(db, settings.data_retention_days),
+        bridging=BridgingService(
+            db, settings, partners, consultations, polls, DraftingService(db, settings), outbound
+        ),
         outbound=outbound,
     )
+    # A closed ranking poll of a common-wording round gives the round its result.
+    polls.closed_listeners.append(services.bridging.poll_closed)
     services.export.contributors.append(consultation_contributor(consultations))
     services.export.contributors.append(poll_contributor(services.polls))
     services.export.contributors.append(consensus_contributor(services.consensus))
+    services.export.contributors.append(bridging_contributor(services.bridging))
     return services

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.domain.bridging_rounds import RoundView
 from bot.domain.consultations.views import ConsultationView, RevisionResult
 from bot.domain.digest import DigestContent
 from bot.domain.polls.drafts import PollView
@@ -79,5 +80,16 @@ class DigestNotices(Protocol):
         """The digest to one coordinator (a user id) or channel; returns (channel id, message ts)."""
 
 
-class Outbound(PollNotices, ConsultationNotices, ThreadReader, DigestNotices, Protocol):
+class BridgingNotices(Protocol):
+    def bridging_opened(self, bridging: RoundView, consultation: ConsultationView, poll: PollResults) -> str:
+        """Every option in the consultation's thread, then the ranking poll; returns the poll message's ts."""
+
+    def bridging_result(self, bridging: RoundView, consultation: ConsultationView) -> None:
+        """The Schulze winner and the pairwise results in the thread, with what can follow."""
+
+    def bridging_failed(self, bridging: RoundView, consultation: ConsultationView) -> None:
+        """Nothing could be drafted: the thread learns why."""
+
+
+class Outbound(PollNotices, ConsultationNotices, ThreadReader, DigestNotices, BridgingNotices, Protocol):
     """Everything the services may tell (or ask) Slack; one implementation, in handlers/outbound.py."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.actions import (
+    bridging,
     consultation_close,
     consultation_confirm,
     consultation_on_behalf,
@@ -20,7 +21,7 @@ from handlers.actions import (
     poll_controls,
     recs_navigation,
 )
-from handlers.ids import Action, ConsultAction, DigestAction, PollAction
+from handlers.ids import Action, BridgingAction, ConsultAction, DigestAction, PollAction
 
 
 def register(app: App) -> None:
@@ -41,6 +42,8 @@ def register(app: App) -> None:
     app.action(ConsultAction.REVISE.value)(consultation_revise.publish_version)
     app.action(ConsultAction.ON_BEHALF.value)(consultation_on_behalf.record_for_organisation)
     app.action(ConsultAction.CLOSE.value)(consultation_close.close_consultation)
+    app.action(BridgingAction.FIND.value)(bridging.find_common_wording)
+    app.action(BridgingAction.REVISE.value)(bridging.revise_with_critiques)
     # Recommendations and digests.
     app.action(Action.RECS_PAGE.value)(recs_navigation.turn_page)
     app.action(Action.RECS_DETAIL.value)(recs_navigation.show_detail)

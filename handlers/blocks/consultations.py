@@ -42,7 +42,7 @@ from handlers.blocks.common import (
     section,
     truncate,
 )
-from handlers.ids import ConsultAction, ConsultCallback, ConsultField, position_action
+from handlers.ids import BridgingAction, ConsultAction, ConsultCallback, ConsultField, position_action
 
 _POSITION_STYLES = {Position.AGREE: "primary", Position.BLOCK: "danger"}
 _POSITION_ICONS = {
@@ -99,6 +99,7 @@ def consultation_message(view: ConsultationView) -> tuple[str, list[Block]]:
                 "elements": [
                     button("Suggest wording", ConsultAction.SUGGEST.value, str(view.id)),
                     button("Publish new version", ConsultAction.REVISE.value, str(view.id)),
+                    button("Find common wording", BridgingAction.FIND.value, str(view.id)),
                     button("Record for an organisation", ConsultAction.ON_BEHALF.value, str(view.id)),
                     button("Close consultation", ConsultAction.CLOSE.value, str(view.id)),
                 ],
@@ -108,7 +109,8 @@ def consultation_message(view: ConsultationView) -> tuple[str, list[Block]]:
             context(
                 "Reply in this thread to comment. Your organisation's position is the latest answer of any "
                 "of its members; Disagree and Block need a reason. Only the author or a coordinator "
-                "publishes a new version; coordinators record positions given by e-mail and close."
+                "publishes a new version; coordinators record positions given by e-mail and close. "
+                "*Find common wording* drafts rewordings from the objections for the organisations to rank."
             )
         )
     else:

@@ -72,7 +72,8 @@ def container(installed_image: Path, fake_slack: FakeSlack, tmp_path: Path) -> I
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(url, process)
+        # A fresh venv compiles every module on first import: give it longer than a warm checkout.
+        wait_healthy(url, process, timeout=120)
         yield url
     finally:
         process.send_signal(signal.SIGTERM)

@@ -54,8 +54,8 @@ def running_bot(consortium: Services, fake_slack: FakeSlack, tmp_path: Path) -> 
         process.wait(timeout=10)
 
 
-def wait_healthy(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
+def wait_healthy(url: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(
@@ -67,7 +67,7 @@ def wait_healthy(url: str, process: subprocess.Popen[str]) -> None:
                     return
         except OSError:
             time.sleep(0.1)
-    raise AssertionError("consult-bot run did not become healthy in 30 s")
+    raise AssertionError(f"consult-bot run did not become healthy in {timeout:.0f} s")
 
 
 def test_the_run_command_serves_propose_end_to_end(

@@ -72,6 +72,7 @@ def _add_recommendation_positions(data: ExportData, rows: ExportRows) -> None:
 
 def _consultation(view: ConsultationView, comments: list[CommentView]) -> Row:
     return {
+        "id": view.id,
         "ref": view.ref,
         "title": view.title,
         "status": view.status.value,

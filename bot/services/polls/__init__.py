@@ -37,6 +37,7 @@ class PollService(PollCreation, PollAnswers, PollResultReads, PollClosing):
             self.publish_message, refresh_interval, retry_after_failure=retry_after_failure
         )
         self.votes = VoteQueue(self.answer_all)
+        self.closed_listeners = []
 
 
 __all__ = ["PollService"]

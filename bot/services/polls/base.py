@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -94,6 +95,8 @@ class PollServiceBase:
     refresh_interval: float
     updates: MessageRefresher
     votes: VoteQueue
+    # Told each poll this process closed, after its close committed (a common-wording round's result).
+    closed_listeners: list[Callable[[int], object]]
 
     def get(self, number: int) -> PollView:
         with self.db.session() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +14,8 @@ from bot.domain.polls.tallies import PollResults
 from bot.services.audit import record
 from bot.services.polls.base import PollServiceBase, UnknownPoll, current_time
 from storage.repositories.polls import PollRepository
+
+log = logging.getLogger("consult_bot.polls")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,12 @@ class PollClosing(PollServiceBase):
                 repo.destroy_key(poll_id)
                 repo.reshuffle_ballots(poll_id)
         self.updates.request(poll_id, final=True)
+        for listener in self.closed_listeners:
+            try:
+                listener(poll_id)
+            except Exception:
+                # The poll is closed whatever a listener does; its own retry (or the export) catches up.
+                log.exception("a listener of the close of poll %s failed", poll_id)
         return True
 
     def due_reminders(self, now: datetime | None = None) -> list[Reminder]:

@@ -646,7 +646,12 @@ def _item_input(poll: PollView, index: int, label: str, current: Answer) -> Bloc
         if value is not None:
             element["initial_option"] = options[value - 1]
     element["action_id"] = item_field(index)
-    block = {"type": "input", "block_id": item_field(index), "label": plain(label, 2000), "element": element}
+    block: Block = {
+        "type": "input",
+        "block_id": item_field(index),
+        "label": plain(label, 2000),
+        "element": element,
+    }
     if poll.kind is PollKind.RANKING and poll.per_organisation:
         block["optional"] = True  # a common-wording ranking may leave options unranked
     return block

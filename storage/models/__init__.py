@@ -1,7 +1,7 @@
 """Every model is imported here so Alembic and `create_all` see the whole schema."""
 
 from storage.models.audit import AuditLogEntry
-from storage.models.base import Base, utcnow
+from storage.models.base import Base, Lifecycle, utcnow
 from storage.models.bridging import BridgingRound
 from storage.models.consultations import (
     Consultation,
@@ -29,6 +29,7 @@ __all__ = [
     "ConsultationPositionHistory",
     "Digest",
     "DigestDelivery",
+    "Lifecycle",
     "Partner",
     "Poll",
     "PollAudience",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, MetaData
@@ -37,6 +38,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Lifecycle(StrEnum):
+    """The stored status of a poll or a consultation (the domain's `Lifecycle` has the same values)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 def utcnow() -> datetime:

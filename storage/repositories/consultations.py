@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -13,11 +14,9 @@ from storage.models import (
     ConsultationComment,
     ConsultationPosition,
     ConsultationPositionHistory,
+    Lifecycle,
     Recommendation,
 )
-
-OPEN = "open"
-CLOSED = "closed"
 
 
 class ConsultationRepository:
@@ -51,9 +50,20 @@ class ConsultationRepository:
         query = select(Consultation).join(Consultation.recommendation)
         return self.session.scalars(query.order_by(Recommendation.number, Consultation.id)).all()
 
+    def started(self) -> Sequence[Consultation]:
+        """Consultations whose root message was posted, in reference order."""
+        query = (
+            select(Consultation).join(Consultation.recommendation).where(Consultation.message_ts.is_not(None))
+        )
+        return self.session.scalars(query.order_by(Recommendation.number, Consultation.id)).all()
+
+    def of_recommendation(self, recommendation_id: int) -> Sequence[Consultation]:
+        query = select(Consultation).where(Consultation.recommendation_id == recommendation_id)
+        return self.session.scalars(query.order_by(Consultation.id)).all()
+
     def open_ids(self) -> list[int]:
         query = select(Consultation.id).where(
-            Consultation.status == OPEN, Consultation.message_ts.is_not(None)
+            Consultation.status == Lifecycle.OPEN, Consultation.message_ts.is_not(None)
         )
         return list(self.session.scalars(query.order_by(Consultation.id)))
 
@@ -65,7 +75,26 @@ class ConsultationRepository:
                 latest[consultation.recommendation_id] = consultation
         return latest
 
-    def add(self, consultation: Consultation) -> Consultation:
+    def open(
+        self,
+        recommendation_id: int,
+        version: int,
+        channel_id: str,
+        deadline: datetime,
+        started_by: str,
+        now: datetime,
+    ) -> Consultation:
+        """Claims the recommendation's one open consultation (open_key is unique: a second claim fails)."""
+        consultation = Consultation(
+            recommendation_id=recommendation_id,
+            open_key=recommendation_id,
+            status=Lifecycle.OPEN,
+            version=version,
+            channel_id=channel_id,
+            deadline=deadline,
+            started_by=started_by,
+            opened_at=now,
+        )
         self.session.add(consultation)
         self.session.flush()
         return consultation
@@ -78,7 +107,9 @@ class ConsultationRepository:
 
     def due_for_closing(self, now: datetime) -> list[int]:
         query = select(Consultation.id).where(
-            Consultation.status == OPEN, Consultation.deadline <= now, Consultation.message_ts.is_not(None)
+            Consultation.status == Lifecycle.OPEN,
+            Consultation.deadline <= now,
+            Consultation.message_ts.is_not(None),
         )
         return list(self.session.scalars(query))
 
@@ -86,8 +117,8 @@ class ConsultationRepository:
         """Closes an open consultation; True only for the one caller that actually closed it."""
         result = self.session.execute(
             update(Consultation)
-            .where(Consultation.id == consultation_id, Consultation.status == OPEN)
-            .values(status=CLOSED, open_key=None, closed_at=now, closed_by=by)
+            .where(Consultation.id == consultation_id, Consultation.status == Lifecycle.OPEN)
+            .values(status=Lifecycle.CLOSED, open_key=None, closed_at=now, closed_by=by)
             .execution_options(synchronize_session=False)
         )
         return _changed(result)
@@ -106,7 +137,7 @@ class ConsultationRepository:
     def due_for_reminder(self, remind_from: datetime, now: datetime) -> list[int]:
         """Open consultations whose deadline is within the reminder lead and not yet reminded."""
         query = select(Consultation.id).where(
-            Consultation.status == OPEN,
+            Consultation.status == Lifecycle.OPEN,
             Consultation.reminder_sent_at.is_(None),
             Consultation.message_ts.is_not(None),
             Consultation.deadline > now,
@@ -119,7 +150,7 @@ class ConsultationRepository:
             update(Consultation)
             .where(
                 Consultation.id == consultation_id,
-                Consultation.status == OPEN,
+                Consultation.status == Lifecycle.OPEN,
                 Consultation.reminder_sent_at.is_(None),
             )
             .values(reminder_sent_at=now)
@@ -143,13 +174,20 @@ class ConsultationRepository:
             .order_by(ConsultationComment.ts)
         ).all()
 
-    def live_comment_counts(self) -> dict[int, int]:
-        query = (
-            select(ConsultationComment.consultation_id, func.count())
-            .where(ConsultationComment.deleted_at.is_(None))
-            .group_by(ConsultationComment.consultation_id)
+    def live_comment_counts(self, consultation_ids: Collection[int] | None = None) -> dict[int, int]:
+        """Comments not deleted, per consultation (of those given, or of all)."""
+        query = select(ConsultationComment.consultation_id, func.count()).where(
+            ConsultationComment.deleted_at.is_(None)
         )
+        if consultation_ids is not None:
+            query = query.where(ConsultationComment.consultation_id.in_(consultation_ids))
+        query = query.group_by(ConsultationComment.consultation_id)
         return {row[0]: int(row[1]) for row in self.session.execute(query)}
+
+    def comments_of(self, consultation_ids: Collection[int]) -> dict[int, list[ConsultationComment]]:
+        """The comments of several consultations, oldest first, in one query."""
+        query = select(ConsultationComment).where(ConsultationComment.consultation_id.in_(consultation_ids))
+        return _grouped(self.session.scalars(query.order_by(ConsultationComment.ts)))
 
     def live_comment_count(self, consultation_id: int) -> int:
         query = select(func.count()).where(
@@ -173,7 +211,41 @@ class ConsultationRepository:
         )
         return self.session.scalars(query).all()
 
-    def add_comment(self, comment: ConsultationComment) -> ConsultationComment:
+    def add_comment(
+        self,
+        consultation_id: int,
+        channel_id: str,
+        ts: str,
+        thread_ts: str | None,
+        *,
+        author: str | None,
+        author_name: str | None,
+        organisation: str | None,
+        region: str | None,
+        country: str | None,
+        text: str,
+        files: list[dict[str, str]],
+        posted_at: datetime,
+        edited_ts: str | None,
+        edited_at: datetime | None,
+    ) -> ConsultationComment:
+        """A reply of the thread; (channel_id, ts) is unique, so a duplicate delivery fails here."""
+        comment = ConsultationComment(
+            consultation_id=consultation_id,
+            channel_id=channel_id,
+            ts=ts,
+            thread_ts=thread_ts,
+            author=author,
+            author_name=author_name,
+            organisation=organisation,
+            region=region,
+            country=country,
+            text=text,
+            files=files,
+            posted_at=posted_at,
+            edited_ts=edited_ts,
+            edited_at=edited_at,
+        )
         self.session.add(comment)
         self.session.flush()
         return comment
@@ -186,6 +258,12 @@ class ConsultationRepository:
             .where(ConsultationPosition.consultation_id == consultation_id)
             .order_by(ConsultationPosition.country, ConsultationPosition.organisation)
         ).all()
+
+    def positions_of(self, consultation_ids: Collection[int]) -> dict[int, list[ConsultationPosition]]:
+        """The current positions of several consultations, in one query."""
+        query = select(ConsultationPosition).where(ConsultationPosition.consultation_id.in_(consultation_ids))
+        order = (ConsultationPosition.country, ConsultationPosition.organisation)
+        return _grouped(self.session.scalars(query.order_by(*order)))
 
     def position(self, consultation_id: int, organisation: str) -> ConsultationPosition | None:
         return self.session.scalar(
@@ -205,9 +283,53 @@ class ConsultationRepository:
             select(ConsultationPositionHistory).order_by(ConsultationPositionHistory.id)
         ).all()
 
-    def add_position(self, position: ConsultationPosition, history: ConsultationPositionHistory) -> None:
-        self.session.add_all([position, history])
+    def set_position(
+        self,
+        consultation_id: int,
+        organisation: str,
+        *,
+        region: str,
+        country: str,
+        position: str,
+        reason: str,
+        version: int,
+        set_by: str,
+        set_by_name: str,
+        on_behalf_of: str | None,
+        set_at: datetime,
+        submission_key: str | None,
+    ) -> ConsultationPosition:
+        """The organisation's current position, and one history row. `on_behalf_of` is where a
+        coordinator's recording came from (None when a member answered themselves)."""
+        row = self.position(consultation_id, organisation)
+        by_coordinator = on_behalf_of is not None
+        if row is None:
+            row = ConsultationPosition(
+                consultation_id=consultation_id,
+                organisation=organisation,
+                first_member="" if by_coordinator else set_by,
+            )
+        row.region, row.country = region, country
+        row.position, row.reason, row.version = position, reason, version
+        row.set_by, row.set_by_name, row.set_at = set_by, set_by_name, set_at
+        row.on_behalf_by = set_by if by_coordinator else None
+        row.on_behalf_by_name = set_by_name if by_coordinator else None
+        row.source = on_behalf_of
+        history = ConsultationPositionHistory(
+            consultation_id=consultation_id,
+            organisation=organisation,
+            position=position,
+            reason=reason,
+            version=version,
+            set_by=set_by,
+            on_behalf_by=set_by if by_coordinator else None,
+            source=on_behalf_of,
+            set_at=set_at,
+            submission_key=submission_key,
+        )
+        self.session.add_all([row, history])
         self.session.flush()
+        return row
 
     # -- amendments -------------------------------------------------------------------------------
 
@@ -218,6 +340,13 @@ class ConsultationRepository:
             .order_by(ConsultationAmendment.id)
         ).all()
 
+    def amendments_of(self, consultation_ids: Collection[int]) -> dict[int, list[ConsultationAmendment]]:
+        """The amendments of several consultations, in one query."""
+        query = select(ConsultationAmendment).where(
+            ConsultationAmendment.consultation_id.in_(consultation_ids)
+        )
+        return _grouped(self.session.scalars(query.order_by(ConsultationAmendment.id)))
+
     def amendment(self, amendment_id: int) -> ConsultationAmendment | None:
         return self.session.get(ConsultationAmendment, amendment_id)
 
@@ -226,7 +355,30 @@ class ConsultationRepository:
             select(ConsultationAmendment).where(ConsultationAmendment.submission_key == key)
         )
 
-    def add_amendment(self, amendment: ConsultationAmendment) -> ConsultationAmendment:
+    def add_amendment(
+        self,
+        consultation_id: int,
+        version: int,
+        *,
+        author: str,
+        author_name: str,
+        organisation: str,
+        text: str,
+        note: str,
+        created_at: datetime,
+        submission_key: str | None,
+    ) -> ConsultationAmendment:
+        amendment = ConsultationAmendment(
+            consultation_id=consultation_id,
+            version=version,
+            author=author,
+            author_name=author_name,
+            organisation=organisation,
+            text=text,
+            note=note,
+            created_at=created_at,
+            submission_key=submission_key,
+        )
         self.session.add(amendment)
         self.session.flush()
         return amendment
@@ -239,7 +391,23 @@ class ConsultationRepository:
     def audit(self) -> Sequence[ConsultationAudit]:
         return self.session.scalars(select(ConsultationAudit).order_by(ConsultationAudit.id)).all()
 
-    def add_audit(self, entry: ConsultationAudit) -> ConsultationAudit:
+    def add_audit(
+        self,
+        consultation_id: int,
+        at: datetime,
+        actor: str,
+        action: str,
+        organisation: str | None,
+        detail: str,
+    ) -> ConsultationAudit:
+        entry = ConsultationAudit(
+            consultation_id=consultation_id,
+            at=at,
+            actor=actor,
+            action=action,
+            organisation=organisation,
+            detail=detail,
+        )
         self.session.add(entry)
         self.session.flush()
         return entry
@@ -247,3 +415,17 @@ class ConsultationRepository:
 
 def _changed(result: object) -> bool:
     return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+class _ByConsultation(Protocol):
+    consultation_id: int
+
+
+_Row = TypeVar("_Row", bound=_ByConsultation)
+
+
+def _grouped(rows: Iterable[_Row]) -> dict[int, list[_Row]]:
+    grouped: dict[int, list[_Row]] = {}
+    for row in rows:
+        grouped.setdefault(row.consultation_id, []).append(row)
+    return grouped

@@ -9,10 +9,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from storage.models import Poll, PollAudience, PollBallot, PollDelivery, PollKey, PollRespondent
-
-_OPEN = "open"
-_CLOSED = "closed"
+from storage.models import Lifecycle, Poll, PollAudience, PollBallot, PollDelivery, PollKey, PollRespondent
 
 
 def _changed(result: Any) -> bool:
@@ -55,6 +52,11 @@ class PollRepository:
     def all(self) -> Sequence[Poll]:
         return self.session.scalars(select(Poll).order_by(Poll.number)).all()
 
+    def active_since(self, since: datetime) -> Sequence[Poll]:
+        """The polls open now or closed since `since`, in reference order."""
+        active = (Poll.status == Lifecycle.OPEN) | (Poll.closed_at >= since)
+        return self.session.scalars(select(Poll).where(active).order_by(Poll.number)).all()
+
     def delete(self, poll: Poll) -> None:
         self.session.delete(poll)
         self.session.flush()
@@ -67,7 +69,7 @@ class PollRepository:
         """
         result = self.session.execute(
             update(Poll)
-            .where(Poll.id == poll_id, Poll.status == _OPEN)
+            .where(Poll.id == poll_id, Poll.status == Lifecycle.OPEN)
             .values(revision=Poll.revision + 1)
             .execution_options(synchronize_session=False)
         )
@@ -77,19 +79,21 @@ class PollRepository:
         """True only for the one transaction (of any process) that closed the poll."""
         result = self.session.execute(
             update(Poll)
-            .where(Poll.id == poll_id, Poll.status == _OPEN)
-            .values(status=_CLOSED, closed_at=now, revision=Poll.revision + 1)
+            .where(Poll.id == poll_id, Poll.status == Lifecycle.OPEN)
+            .values(status=Lifecycle.CLOSED, closed_at=now, revision=Poll.revision + 1)
             .execution_options(synchronize_session=False)
         )
         return _changed(result)
 
     def due_for_close(self, now: datetime) -> list[int]:
-        query = select(Poll.id).where(Poll.status == _OPEN, Poll.deadline.is_not(None), Poll.deadline <= now)
+        query = select(Poll.id).where(
+            Poll.status == Lifecycle.OPEN, Poll.deadline.is_not(None), Poll.deadline <= now
+        )
         return list(self.session.scalars(query.order_by(Poll.deadline)))
 
     def due_for_reminder(self, now: datetime) -> list[int]:
         query = select(Poll.id).where(
-            Poll.status == _OPEN,
+            Poll.status == Lifecycle.OPEN,
             Poll.remind_at.is_not(None),
             Poll.remind_at <= now,
             Poll.reminder_sent_at.is_(None),
@@ -100,7 +104,7 @@ class PollRepository:
     def claim_reminder(self, poll_id: int, now: datetime) -> bool:
         result = self.session.execute(
             update(Poll)
-            .where(Poll.id == poll_id, Poll.status == _OPEN, Poll.reminder_sent_at.is_(None))
+            .where(Poll.id == poll_id, Poll.status == Lifecycle.OPEN, Poll.reminder_sent_at.is_(None))
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)
         )

@@ -187,10 +187,10 @@ def organisation_key(name: str) -> str:
 # -- deadlines --------------------------------------------------------------------------------
 
 _DEADLINE_FLAG = re.compile(r"^(?:deadline=)?(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}))?$", re.IGNORECASE)
-_USAGE = (
-    "Use `/consult R3` (deadline in {days} days), `/consult R3 deadline=2026-12-15` or "
-    "`/consult R3 deadline=2026-12-15T17:00` ({zone} time), or `/consult` alone to pick from a list."
-)
+
+
+class ConsultArgumentsError(DomainError):
+    """The arguments of a request to consult are not valid (the command adds how to write them)."""
 
 
 @dataclass(frozen=True)
@@ -199,20 +199,19 @@ class ConsultRequest:
     deadline: datetime | None
 
 
-def parse_consult_arguments(text: str, zone: ZoneInfo, default_days: int) -> ConsultRequest:
+def parse_consult_arguments(text: str, zone: ZoneInfo) -> ConsultRequest:
     """`R3 [deadline=YYYY-MM-DD[THH:MM]]`; a date alone means the end of that day in `zone`."""
-    usage = _USAGE.format(days=default_days, zone=zone.key)
     parts = text.split()
     if not parts or len(parts) > 2:
-        raise DomainError(f"I don't understand `/consult {text.strip()[:60]}`. {usage}")
+        raise ConsultArgumentsError(f"I don't understand `{text.strip()[:60]}`.")
     deadline = None
     if len(parts) == 2:
         match = _DEADLINE_FLAG.match(parts[1])
         if match is None:
-            raise DomainError(f"`{parts[1][:40]}` is not a deadline. {usage}")
+            raise ConsultArgumentsError(f"`{parts[1][:40]}` is not a deadline.")
         deadline = deadline_from_parts(match.group(1), match.group(2), zone)
         if deadline is None:
-            raise DomainError(f"`{parts[1][:40]}` is not a date and time that exists. {usage}")
+            raise ConsultArgumentsError(f"`{parts[1][:40]}` is not a date and time that exists.")
     return ConsultRequest(parts[0], deadline)
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot.domain.errors import DomainError
+from bot.domain.lifecycle import Lifecycle
 from bot.domain.recommendations import TEXT_MAX, Status
 
 REASON_MAX = 1000
@@ -54,9 +55,8 @@ class PositionRule(StrEnum):
     FIRST_MEMBER_LOCKS = "first_member_locks"
 
 
-class ConsultationStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
+# A consultation's status: open or closed, as a poll's.
+ConsultationStatus = Lifecycle
 
 
 class Outcome(StrEnum):

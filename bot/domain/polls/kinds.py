@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.domain.lifecycle import Lifecycle
+
 # Slack's limits decide ours: an option is a button or menu option (75 characters); a message has
 # at most 25 buttons in an actions block, a menu at most 100 options.
 OPTION_MAX = 75
@@ -89,9 +91,8 @@ class Audience(StrEnum):
     ALL = "all"
 
 
-class PollStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
+# A poll's status: open or closed, as a consultation's.
+PollStatus = Lifecycle
 
 
 class Verdict(StrEnum):

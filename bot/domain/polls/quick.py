@@ -20,11 +20,10 @@ _DEADLINE = re.compile(
 )
 # The furthest any time zone is behind UTC: a local time this long ago has passed everywhere.
 _LATEST_ZONE = timedelta(hours=12)
-USAGE = (
-    'Use `/poll "Question?" "Option A" "Option B"` with optional flags after the options: '
-    "`anonymous`, `multiple` or `multiple=N`, `hide-results`, `deadline=2026-12-01T17:00` "
-    "(your time zone, or add an offset such as `+01:00`). `/poll` alone opens the full form."
-)
+
+
+class QuickPollError(DomainError):
+    """The text of a quick poll is not valid: nothing was posted (the command adds how to write one)."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,8 @@ class QuickPoll:
         return replace(self.draft, deadline=deadline)
 
 
-def _quick_error(problem: str) -> DomainError:
-    return DomainError(f"{problem} No poll was posted.\n{USAGE}")
+def _quick_error(problem: str) -> QuickPollError:
+    return QuickPollError(f"{problem} No poll was posted.")
 
 
 def split_quick_poll(text: str) -> tuple[list[str], list[str]]:

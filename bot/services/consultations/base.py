@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.domain.clock import now_or_utcnow
 from bot.domain.consultations.kinds import (
     ConsultationClosed,
     ConsultationStatus,
@@ -37,7 +39,6 @@ from storage.models import (
     ConsultationPosition,
     Partner,
     Recommendation,
-    utcnow,
 )
 from storage.repositories import PartnerRepository, RecommendationRepository
 from storage.repositories.consultations import ConsultationRepository
@@ -119,14 +120,7 @@ def add_audit(
     now: datetime | None = None,
 ) -> ConsultationAudit:
     return ConsultationRepository(session).add_audit(
-        ConsultationAudit(
-            consultation_id=consultation.id,
-            at=now or utcnow(),
-            actor=actor,
-            action=action,
-            organisation=organisation,
-            detail=detail,
-        )
+        consultation.id, now_or_utcnow(now), actor, action, organisation, detail
     )
 
 
@@ -199,29 +193,52 @@ class ConsultationBase:
             return self._view(session, load_consultation(session, consultation_id))
 
     def _view(self, session: Session, consultation: Consultation) -> ConsultationView:
+        return self._views(session, [consultation])[0]
+
+    def _views(self, session: Session, consultations: Sequence[Consultation]) -> list[ConsultationView]:
+        """The views of several consultations in a fixed number of queries, whatever their number."""
         repo = ConsultationRepository(session)
-        rec = consultation.recommendation
-        return ConsultationView(
-            id=consultation.id,
-            ref=format_ref(rec.number),
-            title=rec.title,
-            text=rec.text,
-            recommendation_status=Status(rec.status),
-            version=consultation.version,
-            status=ConsultationStatus(consultation.status),
-            channel_id=consultation.channel_id,
-            message_ts=consultation.message_ts,
-            permalink=consultation.permalink,
-            deadline=consultation.deadline,
-            opened_at=consultation.opened_at,
-            started_by=consultation.started_by,
-            proposer=rec.proposer.slack_user_id if rec.proposer else None,
-            comments=repo.live_comment_count(consultation.id),
-            positions=tuple(position_view(p, consultation.version) for p in repo.positions(consultation.id)),
-            amendments=tuple(amendment_view(a) for a in repo.amendments(consultation.id)),
-            organisations=expected_organisations(session),
-            closed_at=consultation.closed_at,
-            outcome=Outcome(consultation.outcome) if consultation.outcome else None,
-            outcome_statement=consultation.outcome_statement,
-            outcome_by=consultation.outcome_by,
-        )
+        ids = [c.id for c in consultations]
+        positions, amendments = repo.positions_of(ids), repo.amendments_of(ids)
+        comments = repo.live_comment_counts(ids)
+        organisations = expected_organisations(session)
+        return [
+            _view_of(
+                c, positions.get(c.id, ()), amendments.get(c.id, ()), comments.get(c.id, 0), organisations
+            )
+            for c in consultations
+        ]
+
+
+def _view_of(
+    consultation: Consultation,
+    positions: Iterable[ConsultationPosition],
+    amendments: Iterable[ConsultationAmendment],
+    comments: int,
+    organisations: tuple[str, ...],
+) -> ConsultationView:
+    rec = consultation.recommendation
+    return ConsultationView(
+        id=consultation.id,
+        ref=format_ref(rec.number),
+        title=rec.title,
+        text=rec.text,
+        recommendation_status=Status(rec.status),
+        version=consultation.version,
+        status=ConsultationStatus(consultation.status),
+        channel_id=consultation.channel_id,
+        message_ts=consultation.message_ts,
+        permalink=consultation.permalink,
+        deadline=consultation.deadline,
+        opened_at=consultation.opened_at,
+        started_by=consultation.started_by,
+        proposer=rec.proposer.slack_user_id if rec.proposer else None,
+        comments=comments,
+        positions=tuple(position_view(p, consultation.version) for p in positions),
+        amendments=tuple(amendment_view(a) for a in amendments),
+        organisations=organisations,
+        closed_at=consultation.closed_at,
+        outcome=Outcome(consultation.outcome) if consultation.outcome else None,
+        outcome_statement=consultation.outcome_statement,
+        outcome_by=consultation.outcome_by,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.clock import now_or_utcnow
 from bot.domain.consultations.inputs import (
     OutcomeDraft,
 )
@@ -21,9 +22,6 @@ from bot.services.consultations.base import (
     ref_of,
     require_coordinator,
     require_no_outcome,
-)
-from storage.models import (
-    utcnow,
 )
 from storage.repositories import PartnerRepository
 from storage.repositories.consultations import ConsultationRepository
@@ -60,7 +58,7 @@ class ConsultationClosing(ConsultationBase):
     ) -> CloseResult | None:
         """Closes (if still open) with the coordinator's outcome; the recommendation's status follows.
         None for a repeated submission."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         with self.db.session() as session:
             repo = ConsultationRepository(session)
             if submission_key and repo.audit_by_key(submission_key):
@@ -85,7 +83,7 @@ class ConsultationClosing(ConsultationBase):
 
     def close_due(self, now: datetime | None = None) -> list[ConsultationView]:
         """Closes every consultation whose deadline passed, each exactly once across processes."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         with self.db.session() as session:
             due = ConsultationRepository(session).due_for_closing(now)
         closed = []
@@ -101,7 +99,7 @@ class ConsultationClosing(ConsultationBase):
 
     def claim_reminders(self, now: datetime | None = None) -> list[Reminder]:
         """Consultations whose deadline is near, each claimed once; with whom to remind."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         lead = timedelta(hours=self.settings.consult_reminder_hours)
         with self.db.session() as session:
             due = ConsultationRepository(session).due_for_reminder(now + lead, now)

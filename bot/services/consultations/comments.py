@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.clock import now_or_utcnow
 from bot.domain.consultations.threads import (
     ThreadMessage,
     is_newer_edit,
@@ -17,10 +18,6 @@ from bot.domain.consultations.threads import (
     ts_to_datetime,
 )
 from bot.services.consultations.base import ConsultationBase, load_consultation, ref_of
-from storage.models import (
-    ConsultationComment,
-    utcnow,
-)
 from storage.repositories import PartnerRepository
 from storage.repositories.consultations import ConsultationRepository
 
@@ -53,7 +50,7 @@ class ConsultationComments(ConsultationBase):
         """A new reply in a consultation thread becomes a comment; True when something was stored."""
         if not message.is_human_reply(bot_user_id):
             return False
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         try:
             with self.db.session() as session:
                 return self._upsert_comment(session, message, now, authoritative=False) != "none"
@@ -77,7 +74,7 @@ class ConsultationComments(ConsultationBase):
     ) -> bool:
         """A deleted reply: its comment is kept and marked. When the deletion overtakes the message
         itself (events may arrive out of order), the message is stored as already deleted."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         try:
             with self.db.session() as session:
                 repo = ConsultationRepository(session)
@@ -106,22 +103,20 @@ class ConsultationComments(ConsultationBase):
         if existing is None:
             partner = PartnerRepository(session).by_slack_id(message.user or "")
             repo.add_comment(
-                ConsultationComment(
-                    consultation_id=consultation.id,
-                    channel_id=message.channel_id,
-                    ts=message.ts,
-                    thread_ts=message.thread_ts,
-                    author=message.user,
-                    author_name=partner.name if partner else None,
-                    organisation=partner.organisation if partner else None,
-                    region=partner.region if partner else None,
-                    country=partner.country if partner else None,
-                    text=message.text,
-                    files=files,
-                    posted_at=ts_to_datetime(message.ts),
-                    edited_ts=message.edited_ts,
-                    edited_at=ts_to_datetime(message.edited_ts) if message.edited_ts else None,
-                )
+                consultation.id,
+                message.channel_id,
+                message.ts,
+                message.thread_ts,
+                author=message.user,
+                author_name=partner.name if partner else None,
+                organisation=partner.organisation if partner else None,
+                region=partner.region if partner else None,
+                country=partner.country if partner else None,
+                text=message.text,
+                files=files,
+                posted_at=ts_to_datetime(message.ts),
+                edited_ts=message.edited_ts,
+                edited_at=ts_to_datetime(message.edited_ts) if message.edited_ts else None,
             )
             return "added"
         if existing.deleted_at is not None or (existing.text == message.text and existing.files == files):
@@ -142,7 +137,7 @@ class ConsultationComments(ConsultationBase):
     ) -> ReconcileReport:
         """Reads the whole thread and brings the comments in line: missed replies added, edits
         applied, and what is no longer there marked as deleted."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         with self.db.session() as session:
             consultation = load_consultation(session, consultation_id)
             channel_id, root_ts, ref = consultation.channel_id, consultation.message_ts, ref_of(consultation)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.clock import now_or_utcnow
 from bot.domain.consultations.inputs import (
     OnBehalfDraft,
     PositionDraft,
@@ -36,9 +37,7 @@ from bot.services.consultations.base import (
 from storage.models import (
     Consultation,
     ConsultationPosition,
-    ConsultationPositionHistory,
     Partner,
-    utcnow,
 )
 from storage.repositories import PartnerRepository
 from storage.repositories.consultations import ConsultationRepository
@@ -56,34 +55,20 @@ def set_position(
     now: datetime,
 ) -> PositionView:
     """Writes the organisation's current position and one history row."""
-    repo = ConsultationRepository(session)
-    row = repo.position(consultation.id, member.organisation)
-    recorded_by_coordinator = on_behalf is not None
-    if row is None:
-        row = ConsultationPosition(
-            consultation_id=consultation.id,
-            organisation=member.organisation,
-            first_member="" if recorded_by_coordinator else by.slack_user_id,
-        )
-    row.region, row.country = member.region, member.country
-    row.position, row.reason, row.version = draft.position.value, draft.reason, consultation.version
-    row.set_by, row.set_by_name, row.set_at = by.slack_user_id, by.name, now
-    row.on_behalf_by = by.slack_user_id if recorded_by_coordinator else None
-    row.on_behalf_by_name = by.name if recorded_by_coordinator else None
-    row.source = on_behalf
-    history = ConsultationPositionHistory(
-        consultation_id=consultation.id,
-        organisation=member.organisation,
+    row = ConsultationRepository(session).set_position(
+        consultation.id,
+        member.organisation,
+        region=member.region,
+        country=member.country,
         position=draft.position.value,
         reason=draft.reason,
         version=consultation.version,
         set_by=by.slack_user_id,
-        on_behalf_by=by.slack_user_id if recorded_by_coordinator else None,
-        source=on_behalf,
+        set_by_name=by.name,
+        on_behalf_of=on_behalf,
         set_at=now,
         submission_key=key,
     )
-    repo.add_position(row, history)
     return position_view(row, consultation.version)
 
 
@@ -112,7 +97,7 @@ class ConsultationPositions(ConsultationBase):
         now: datetime | None = None,
     ) -> PositionView:
         """The member's answer becomes the organisation's current position (CONSULT_POSITION_RULE)."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
 
         def write(session: Session) -> PositionView:
             partner = require_partner(session, user)
@@ -135,7 +120,7 @@ class ConsultationPositions(ConsultationBase):
         now: datetime | None = None,
     ) -> PositionView:
         """A coordinator records a position given by e-mail or in a meeting; it goes to the audit trail."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
 
         def write(session: Session) -> PositionView:
             by = require_coordinator(session, coordinator)
@@ -171,7 +156,7 @@ class ConsultationPositions(ConsultationBase):
         self, consultation_id: int, user: str, now: datetime | None = None
     ) -> tuple[ConsultationView, PositionView]:
         """Keeps the organisation's position (same answer and reason) for the current version."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         with self.db.session() as session:
             partner = require_partner(session, user)
             consultation = open_consultation(session, consultation_id)

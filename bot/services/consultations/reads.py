@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,10 +35,10 @@ class ExportRows:
     audit: list[AuditEntry]
 
 
-def audit_trail(session: Session) -> list[AuditEntry]:
-    """Every position given (who, on which version, for whom) and every other action, oldest first."""
+def audit_trail(session: Session, refs: Mapping[int, str]) -> list[AuditEntry]:
+    """Every position given (who, on which version, for whom) and every other action, oldest first.
+    `refs`: each consultation's recommendation reference."""
     repo = ConsultationRepository(session)
-    refs = {c.id: ref_of(c) for c in repo.all()}
     entries = []
     for row in repo.history():
         detail = f"{row.position} on v{row.version}" + (f": {row.reason}" if row.reason else "")
@@ -81,7 +82,7 @@ class ConsultationReads(ConsultationBase):
             rec = recommendation_by_ref(session, ref)
             repo = ConsultationRepository(session)
             rows = repo.comments_of_recommendation_since(rec.id, since)
-            permalinks = {c.id: c.permalink for c in repo.all() if c.recommendation_id == rec.id}
+            permalinks = {c.id: c.permalink for c in repo.of_recommendation(rec.id)}
             return [
                 comment_view(row, format_ref(rec.number), permalinks.get(row.consultation_id)) for row in rows
             ]
@@ -94,20 +95,22 @@ class ConsultationReads(ConsultationBase):
 
     def all(self) -> list[ConsultationView]:
         with self.db.session() as session:
-            return [self._view(session, c) for c in ConsultationRepository(session).all() if c.message_ts]
+            return self._views(session, ConsultationRepository(session).started())
 
     def export_rows(self) -> ExportRows:
         with self.db.session() as session:
             repo = ConsultationRepository(session)
-            consultations = [self._view(session, c) for c in repo.all() if c.message_ts]
+            consultations = self._views(session, repo.started())
+            comments_of = repo.comments_of([view.id for view in consultations])
             comments = [
                 comment_view(row, view.ref, view.permalink)
                 for view in consultations
-                for row in repo.comments(view.id)
+                for row in comments_of.get(view.id, ())
             ]
             latest = {
                 format_ref(c.recommendation.number): c.id
                 for c in repo.latest_per_recommendation().values()
                 if c.message_ts
             }
-            return ExportRows(consultations, comments, latest, audit_trail(session))
+            refs = {c.id: ref_of(c) for c in repo.all()}
+            return ExportRows(consultations, comments, latest, audit_trail(session, refs))

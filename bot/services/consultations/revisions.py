@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.clock import now_or_utcnow
 from bot.domain.consultations.inputs import (
     AmendmentDraft,
     RevisionDraft,
@@ -34,13 +35,10 @@ from bot.services.consultations.base import (
     require_partner,
 )
 from storage.models import (
-    ConsultationAmendment,
     ConsultationPosition,
     Partner,
-    RecommendationVersion,
-    utcnow,
 )
-from storage.repositories import PartnerRepository
+from storage.repositories import PartnerRepository, RecommendationRepository
 from storage.repositories.consultations import ConsultationRepository
 
 
@@ -83,7 +81,7 @@ class ConsultationRevisions(ConsultationBase):
         now: datetime | None = None,
     ) -> tuple[AmendmentView, bool]:
         """Stores a suggested wording against the current version; a repeat returns the first one."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         try:
             with self.db.session() as session:
                 repo = ConsultationRepository(session)
@@ -92,17 +90,15 @@ class ConsultationRevisions(ConsultationBase):
                 partner = require_partner(session, user)
                 consultation = open_consultation(session, consultation_id)
                 amendment = repo.add_amendment(
-                    ConsultationAmendment(
-                        consultation_id=consultation.id,
-                        version=consultation.version,
-                        author=user,
-                        author_name=partner.name,
-                        organisation=partner.organisation,
-                        text=draft.text,
-                        note=draft.note,
-                        created_at=now,
-                        submission_key=submission_key,
-                    )
+                    consultation.id,
+                    consultation.version,
+                    author=user,
+                    author_name=partner.name,
+                    organisation=partner.organisation,
+                    text=draft.text,
+                    note=draft.note,
+                    created_at=now,
+                    submission_key=submission_key,
                 )
                 return amendment_view(amendment), True
         except IntegrityError:
@@ -137,7 +133,7 @@ class ConsultationRevisions(ConsultationBase):
     ) -> RevisionResult | None:
         """A new version: the recommendation is revised, earlier positions are kept but marked as
         about the old version, and their organisations are asked to confirm. None for a repeat."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         try:
             with self.db.session() as session:
                 if submission_key and ConsultationRepository(session).audit_by_key(submission_key):
@@ -173,18 +169,9 @@ class ConsultationRevisions(ConsultationBase):
             )
         old_version, old_text, old_title = rec.current_version, rec.text, rec.title
         new_version = old_version + 1
-        rec.versions.append(
-            RecommendationVersion(
-                version=new_version,
-                title=draft.title,
-                text=draft.text,
-                rationale=rec.rationale,
-                author_id=author.id,
-                created_at=now,
-            )
+        RecommendationRepository(session).revise(
+            rec, draft.title, draft.text, author.id, Status.REVISED.value, now
         )
-        rec.title, rec.text, rec.current_version = draft.title, draft.text, new_version
-        rec.status = Status.REVISED.value
         consultation.version = new_version
         repo = ConsultationRepository(session)
         adopted = []

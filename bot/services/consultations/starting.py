@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.clock import now_or_utcnow
 from bot.domain.consultations.inputs import (
     check_deadline,
     default_deadline,
@@ -16,7 +17,6 @@ from bot.domain.consultations.kinds import (
     CONSULTABLE,
     PENDING_START_TIMEOUT,
     AlreadyInConsultation,
-    ConsultationStatus,
     NotConsultable,
 )
 from bot.domain.consultations.views import (
@@ -32,10 +32,6 @@ from bot.services.consultations.base import (
     require_partner,
 )
 from bot.services.recommendations import to_view
-from storage.models import (
-    Consultation,
-    utcnow,
-)
 from storage.repositories import RecommendationRepository
 from storage.repositories.consultations import ConsultationRepository
 
@@ -88,7 +84,7 @@ class ConsultationStarts(ConsultationBase):
         now: datetime | None = None,
     ) -> ConsultationView:
         """Claims the recommendation's one open consultation; the root message is posted next."""
-        now = now or utcnow()
+        now = now_or_utcnow(now)
         number = parse_ref(ref)
         if number is None:
             raise UnknownReference(ref.strip()[:20] or "(empty)")
@@ -131,18 +127,7 @@ class ConsultationStarts(ConsultationBase):
             now, self.settings.consult_deadline_days, self.settings.timezone
         )
         check_deadline(deadline, now)
-        consultation = repo.add(
-            Consultation(
-                recommendation_id=rec.id,
-                open_key=rec.id,
-                status=ConsultationStatus.OPEN.value,
-                version=rec.current_version,
-                channel_id=channel_id,
-                deadline=deadline,
-                started_by=user,
-                opened_at=now,
-            )
-        )
+        consultation = repo.open(rec.id, rec.current_version, channel_id, deadline, user, now)
         return self._view(session, consultation)
 
     def attach(self, consultation_id: int, message_ts: str, permalink: str | None) -> ConsultationView:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -72,13 +72,9 @@ def to_view(poll: Poll, previous_number: int | None = None, next_number: int | N
     )
 
 
-def current_time(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
-
-
 def not_in_audience(poll: PollView) -> NotAllowed:
     return NotAllowed(
-        f"{poll.ref} is for the partners who were members of <#{poll.channel_id}> when it was "
+        f"{poll.ref} is for the partners who were members of its channel when it was "
         "posted, and you were not among them. Ask its creator or a coordinator whether you should "
         "take part."
     )
@@ -198,12 +194,14 @@ class PollServiceBase:
         return to_view(poll, previous.number if previous else None, following.number if following else None)
 
     def _require_manager(self, session: Session, poll: Poll, user: str, what: str) -> None:
-        partner = PartnerRepository(session).by_slack_id(user)
+        partners = PartnerRepository(session)
+        partner = partners.by_slack_id(user)
         if user == poll.creator_slack_id or (partner is not None and to_info(partner).is_coordinator):
             return
+        creator = partners.by_slack_id(poll.creator_slack_id)
+        named = f" ({creator.name})" if creator else ""
         raise NotAllowed(
-            f"Only the poll's creator (<@{poll.creator_slack_id}>) or a coordinator can {what} "
-            f"{format_poll_ref(poll.number)}."
+            f"Only the poll's creator{named} or a coordinator can {what} {format_poll_ref(poll.number)}."
         )
 
     def _require_audience(self, session: Session, poll: PollView, partner: PartnerInfo) -> None:

@@ -7,12 +7,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.clock import now_or_utcnow
 from bot.domain.errors import DomainError
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.kinds import PollStatus, format_poll_ref
 from bot.domain.polls.tallies import PollResults
 from bot.services.audit import record
-from bot.services.polls.base import PollServiceBase, UnknownPoll, current_time
+from bot.services.polls.base import PollServiceBase, UnknownPoll
 from storage.repositories.polls import PollRepository
 
 log = logging.getLogger("consult_bot.polls")
@@ -42,12 +43,12 @@ class PollClosing(PollServiceBase):
             if poll is None:
                 raise UnknownPoll()
             self._require_manager(session, poll, user, "close")
-        self._close(poll_id, current_time(now), closed_by=user)
+        self._close(poll_id, now_or_utcnow(now), closed_by=user)
         return self.get(poll.number)
 
     def close_due(self, now: datetime | None = None) -> list[int]:
         """Closes every poll past its deadline; returns those this process closed (each poll once)."""
-        now = current_time(now)
+        now = now_or_utcnow(now)
         with self.db.session() as session:
             due = PollRepository(session).due_for_close(now)
         return [poll_id for poll_id in due if self._close(poll_id, now)]
@@ -78,7 +79,7 @@ class PollClosing(PollServiceBase):
 
     def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
         """Reminders that are due, each claimed so that only one process sends it."""
-        now = current_time(now)
+        now = now_or_utcnow(now)
         with self.db.session() as session:
             due = PollRepository(session).due_for_reminder(now)
         reminders = []
@@ -116,7 +117,7 @@ class PollClosing(PollServiceBase):
 
     def claim_refresh(self, poll_id: int, *, final: bool, now: datetime | None = None) -> RefreshClaim:
         """Whether this process may update the poll's message now (any process: once per interval)."""
-        now = current_time(now)
+        now = now_or_utcnow(now)
         interval = timedelta(seconds=self.refresh_interval)
         with self.db.session() as session:
             repo = PollRepository(session)
@@ -147,4 +148,4 @@ class PollClosing(PollServiceBase):
     def refreshed(self, poll_id: int, now: datetime | None = None) -> None:
         """The message was updated: the next update of any process waits a full interval from now."""
         with self.db.session() as session:
-            PollRepository(session).mark_refreshed(poll_id, current_time(now))
+            PollRepository(session).mark_refreshed(poll_id, now_or_utcnow(now))

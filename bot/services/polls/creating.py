@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.clock import now_or_utcnow
 from bot.domain.errors import DomainError, InvalidInput, NotRegistered
 from bot.domain.polls.drafts import PollDraft, PollView, ValiditySelection, reminder_time
 from bot.domain.polls.kinds import Audience, PollKind, PollStatus, Visibility, format_poll_ref
 from bot.domain.recommendations import format_ref
-from bot.services.polls.base import WRITE_ATTEMPTS, PollServiceBase, current_time
+from bot.services.polls.base import WRITE_ATTEMPTS, PollServiceBase
 from storage.models import Poll, Recommendation
-from storage.repositories import PartnerRepository
+from storage.repositories import PartnerRepository, RecommendationRepository
 from storage.repositories.polls import PollRepository
 
 _VALIDITY_LABEL_MAX = 150
@@ -78,17 +78,16 @@ def _draft_of(previous: Poll, now: datetime) -> PollDraft:
 
 def _select_recommendations(session: Session, selection: ValiditySelection) -> list[Recommendation]:
     if selection.origin is not None:
-        query = select(Recommendation).where(func.lower(Recommendation.origin) == selection.origin.lower())
-        recs = list(session.scalars(query.order_by(Recommendation.number)).unique())
+        repo = RecommendationRepository(session)
+        recs = list(repo.by_origin(selection.origin))
         if not recs:
-            origins = sorted({o for o in session.scalars(select(Recommendation.origin)) if o})
+            origins = repo.origins()
             known = ", ".join(origins) if origins else "none yet (import them with `consult-bot recs import`)"
             raise InvalidInput(
                 {"options": f"No recommendations were imported from {selection.origin!r}. Origins: {known}."}
             )
     else:
-        query = select(Recommendation).where(Recommendation.number.in_(selection.numbers))
-        found = {r.number: r for r in session.scalars(query).unique()}
+        found = RecommendationRepository(session).by_numbers(selection.numbers)
         missing = [format_ref(n) for n in selection.numbers if n not in found]
         if missing:
             raise InvalidInput(
@@ -120,7 +119,7 @@ class PollCreation(PollServiceBase):
         now: datetime | None = None,
     ) -> tuple[PollView, bool]:
         """Stores a validated draft; a repeated submission returns the first poll and `False`."""
-        now = current_time(now)
+        now = now_or_utcnow(now)
         for _ in range(WRITE_ATTEMPTS):
             try:
                 with self.db.session() as session:
@@ -195,7 +194,7 @@ class PollCreation(PollServiceBase):
         self, number: int, user: str, *, submission_key: str, now: datetime | None = None
     ) -> tuple[PollView, bool]:
         """A Delphi round: the same questions to the same people, after the previous round closed."""
-        now = current_time(now)
+        now = now_or_utcnow(now)
         with self.db.session() as session:
             repo = PollRepository(session)
             existing = repo.by_submission_key(submission_key)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.polls.answers import Answer
-from bot.domain.polls.kinds import PollStatus
 from bot.domain.polls.tallies import PollResults
 from bot.services.polls.base import PollServiceBase
 from storage.repositories.polls import PollRepository
@@ -30,12 +29,8 @@ class PollResultReads(PollServiceBase):
     def active_results(self, since: datetime) -> list[PollResults]:
         """The results of the polls open now or closed since `since`: what a digest reports."""
         with self.db.session() as session:
-            return [
-                self._results(session, poll, None, depth=0)
-                for poll in PollRepository(session).all()
-                if poll.status == PollStatus.OPEN.value
-                or (poll.closed_at is not None and poll.closed_at >= since)
-            ]
+            polls = PollRepository(session).active_since(since)
+            return [self._results(session, poll, None, depth=0) for poll in polls]
 
     def rankings(self, poll_id: int) -> list[dict[int, int]]:
         """Every current ranking of a ranking poll (option index -> rank), one per ballot."""

@@ -17,6 +17,7 @@ from bot.services.digest import DigestService
 from bot.services.digest_delivery import DigestDelivery
 from bot.services.exports import ExportService, consultation_contributor, poll_contributor
 from bot.services.exports.bridging import bridging_contributor
+from bot.services.home import HomeService
 from bot.services.partners import PartnerService
 from bot.services.polls import PollService
 from bot.services.ports import Outbound
@@ -37,6 +38,7 @@ class Services:
     digest: DigestService
     digest_delivery: DigestDelivery
     consensus: ConsensusService
+    home: HomeService
     audit: AuditService
     data_rights: DataRightsService
     bridging: BridgingService
@@ -59,6 +61,7 @@ def build_services(settings: Settings, outbound: Outbound, db: Database | None =
     summaries = SummaryService(db, settings)
     audit = AuditService(db)
     digest = DigestService(db, settings, partners, recommendations, polls, summaries)
+    consensus = ConsensusService(db, settings, partners, recommendations)
     services = Services(
         settings=settings,
         db=db,
@@ -69,7 +72,8 @@ def build_services(settings: Settings, outbound: Outbound, db: Database | None =
         polls=polls,
         digest=digest,
         digest_delivery=DigestDelivery(settings, partners, digest, outbound),
-        consensus=ConsensusService(db, settings, partners, recommendations),
+        consensus=consensus,
+        home=HomeService(db, consensus),
         audit=audit,
         data_rights=DataRightsService(db, settings.data_retention_days),
         bridging=BridgingService(

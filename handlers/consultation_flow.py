@@ -11,7 +11,7 @@ from bot.domain.consultations.kinds import UnknownConsultation
 from bot.domain.consultations.views import ConsultationView
 from bot.domain.errors import DomainError
 from bot.services import Services
-from handlers.blocks.common import Block
+from handlers.blocks.common import JsonBlock
 from handlers.blocks.consultations import consultation_message
 from handlers.metadata import ModalState
 from handlers.slack_errors import CANNOT_POST, slack_error
@@ -56,7 +56,7 @@ def refresh_root(services: Services, consultation_id: int) -> None:
 
 
 def post_in_thread(
-    client: WebClient, view: ConsultationView, text: str, blocks: list[Block], *, broadcast: bool = False
+    client: WebClient, view: ConsultationView, text: str, blocks: list[JsonBlock], *, broadcast: bool = False
 ) -> str | None:
     if view.message_ts is None:
         return None

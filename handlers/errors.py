@@ -46,7 +46,11 @@ def _as_ack(error: Exception, body: dict[str, Any]) -> BoltResponse:
         return BoltResponse(status=200, body="")
     else:
         text = error.message if isinstance(error, DomainError) else _UNEXPECTED
-        payload = {"response_type": "ephemeral", "text": fallback(text), "blocks": [section(fallback(text))]}
+        payload = {
+            "response_type": "ephemeral",
+            "text": fallback(text),
+            "blocks": [section(fallback(text)).to_dict()],
+        }
     return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
 
 

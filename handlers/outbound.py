@@ -22,7 +22,7 @@ from bot.domain.polls.tallies import PollResults
 from bot.services.consultations.comments import ThreadNotFound
 from bot.services.ports import Attachment, DeliveryFailed
 from handlers.blocks.bridging import candidates_message, failed_message, result_message
-from handlers.blocks.common import Block
+from handlers.blocks.common import JsonBlock
 from handlers.blocks.consultations import (
     closed_note,
     confirm_request_message,
@@ -71,7 +71,7 @@ class SlackOutbound:
     def bridging_failed(self, bridging: RoundView, consultation: ConsultationView) -> None:
         self._in_thread(consultation, *failed_message(bridging, consultation))
 
-    def _in_thread(self, consultation: ConsultationView, text: str, blocks: list[Block]) -> str:
+    def _in_thread(self, consultation: ConsultationView, text: str, blocks: list[JsonBlock]) -> str:
         posted = self._call(
             "chat.postMessage",
             lambda: self.client.chat_postMessage(
@@ -124,7 +124,7 @@ class SlackOutbound:
         return self._direct_message(user_id, text, blocks)
 
     def _thread_note(
-        self, view: ConsultationView, text: str, blocks: list[Block], *, broadcast: bool = False
+        self, view: ConsultationView, text: str, blocks: list[JsonBlock], *, broadcast: bool = False
     ) -> None:
         self._call(
             "chat.postMessage", lambda: post_in_thread(self.client, view, text, blocks, broadcast=broadcast)
@@ -196,7 +196,7 @@ class SlackOutbound:
         except SlackApiError as exc:
             raise _failed(method, exc) from exc
 
-    def _direct_message(self, user: str, text: str, blocks: list[Block]) -> bool:
+    def _direct_message(self, user: str, text: str, blocks: list[JsonBlock]) -> bool:
         return send_dm(self.client, user, text, blocks)
 
     def _permalink(self, channel_id: str | None, ts: str | None) -> str | None:
@@ -209,7 +209,7 @@ class SlackOutbound:
             return None
 
 
-def send_dm(client: WebClient, user: str, text: str, blocks: list[Block]) -> bool:
+def send_dm(client: WebClient, user: str, text: str, blocks: list[JsonBlock]) -> bool:
     """A direct message; a person Slack does not reach is skipped (and logged), not fatal."""
     try:
         client.chat_postMessage(channel=user, text=text, blocks=blocks)

@@ -13,10 +13,10 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.polls.answers import Answer, Change, VoteOutcome, VoteRequest
+from bot.domain.errors import DomainError
+from bot.domain.polls.answers import Change, VoteOutcome, VoteRequest
 from bot.domain.polls.drafts import PollDraft, PollView
-from bot.domain.polls.kinds import CHOICE_FIELD, WHOLE, Audience, item_field, reason_field
+from bot.domain.polls.kinds import Audience
 from bot.services import Services
 from handlers.blocks.common import fallback
 from handlers.blocks.polls import confirmation, poll_message
@@ -173,46 +173,3 @@ def delivery_id(body: dict[str, Any], action: dict[str, Any]) -> str:
     """Identifies one click: a retried or duplicated delivery of it carries the same values."""
     chosen = action.get("value") or action.get("selected_option") or action.get("selected_options")
     return f"{body['user']['id']}:{action.get('action_ts')}:{action.get('action_id')}:{chosen}"
-
-
-# --- reading the modals -------------------------------------------------------------------------
-
-
-def state_values(view: dict[str, Any]) -> dict[str, Any]:
-    """Each input's value by block id: text, one option value, a list of option values, or a time."""
-    values: dict[str, Any] = {}
-    for block_id, actions in view.get("state", {}).get("values", {}).items():
-        for element in actions.values():
-            values[block_id] = _element_value(element)
-    return values
-
-
-def _element_value(element: dict[str, Any]) -> Any:
-    if "selected_options" in element:
-        return [str(o["value"]) for o in element.get("selected_options") or []]
-    if "selected_option" in element:
-        option = element.get("selected_option")
-        return str(option["value"]) if option else None
-    if "selected_date_time" in element:
-        return element.get("selected_date_time")
-    return element.get("value")
-
-
-def answer_from_form(poll: PollView, values: dict[str, Any]) -> Answer:
-    """The answer modal's inputs as an Answer (validated later, with the poll's rules)."""
-    reasons = {WHOLE: str(values.get(reason_field(WHOLE)) or "")}
-    if poll.kind.by_buttons:
-        raw = values.get(CHOICE_FIELD)
-        picked = raw if isinstance(raw, list) else [raw] if raw else []
-        return Answer(choices=tuple(int(v) for v in picked), reasons=reasons)
-    ratings: dict[int, int] = {}
-    for index in range(len(poll.options)):
-        raw = values.get(item_field(index))
-        reasons[index] = str(values.get(reason_field(index)) or "")
-        if raw in (None, ""):
-            continue
-        try:
-            ratings[index] = int(str(raw))
-        except ValueError:
-            raise InvalidInput({item_field(index): "Give a whole number."}) from None
-    return Answer(ratings=ratings, reasons=reasons)

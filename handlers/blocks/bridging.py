@@ -10,20 +10,21 @@ from bot.domain.consultations.views import ConsultationView
 from bot.domain.polls.drafts import PollView
 from handlers.blocks.common import (
     Block,
+    Message,
+    actions,
     button,
     context,
     divider,
     escape,
     fallback,
     header,
+    message,
     quoted,
     section,
+    slack_date,
     truncate,
 )
-from handlers.blocks.consultations import slack_date
 from handlers.ids import BridgingAction
-
-Message = tuple[str, list[Block]]
 
 CANDIDATE_QUOTE_MAX = 2600
 POINT_EXCERPT_MAX = 90
@@ -34,7 +35,7 @@ _KIND_NAMES = {"objection": "objection", "change": "change asked", "suggestion":
 def candidates_message(bridging: RoundView, consultation: ConsultationView, poll: PollView) -> Message:
     """Posted in the consultation's thread just before the ranking poll: every option in full."""
     title = f"Find common wording · {consultation.ref} · round {bridging.round}"
-    blocks = [header(title), context(_drafted_by(bridging))]
+    blocks: list[Block] = [header(title), context(_drafted_by(bridging))]
     points = dict(bridging.material_by_id())
     for candidate in bridging.candidates:
         blocks.append(section(_candidate_text(candidate, points)))
@@ -47,7 +48,7 @@ def candidates_message(bridging: RoundView, consultation: ConsultationView, poll
         )
     )
     text = f"{title}: {len(bridging.candidates)} options to rank in {poll.ref}"
-    return fallback(text), blocks
+    return message(fallback(text), blocks)
 
 
 def result_message(bridging: RoundView, consultation: ConsultationView) -> Message:
@@ -56,17 +57,17 @@ def result_message(bridging: RoundView, consultation: ConsultationView) -> Messa
     winner = bridging.winner
     if winner is None or not bridging.ballots:
         text = f"{ref} closed without a ranking: the current text of {consultation.ref} stays as it is."
-        return fallback(text), [section(escape(text))]
+        return message(fallback(text), [section(escape(text))])
     lines = [
         f"*{escape(m.winner)}* beats *{_lower_current(m.loser)}* {m.for_winner} to {m.for_loser}"
         for m in bridging.matchups()
     ]
     orgs = "organisation" if bridging.ballots == 1 else "organisations"
     heading = f"Result of {ref} (Schulze): *{escape(winner.label)}* wins, ranked by {bridging.ballots} {orgs}"
-    blocks = [section(heading + "."), *([section("\n".join(lines))] if lines else []), divider()]
+    blocks: list[Block] = [section(heading + "."), *([section("\n".join(lines))] if lines else []), divider()]
     blocks.append(section(f"*{escape(winner.label)}*\n{quoted(winner.text, CANDIDATE_QUOTE_MAX)}"))
     blocks.extend(_next_step(bridging, consultation))
-    return fallback(f"Result of {ref}: {winner.label} wins"), blocks
+    return message(fallback(f"Result of {ref}: {winner.label} wins"), blocks)
 
 
 def failed_message(bridging: RoundView, consultation: ConsultationView) -> Message:
@@ -74,7 +75,7 @@ def failed_message(bridging: RoundView, consultation: ConsultationView) -> Messa
         f"No common-wording round on {consultation.ref} this time: {bridging.fallback_reason}. "
         "Suggested wordings in the thread give the next round its material."
     )
-    return fallback(text), [section(escape(text))]
+    return message(fallback(text), [section(escape(text))])
 
 
 def drafting_notice(bridging: RoundView) -> str:
@@ -102,11 +103,10 @@ def _next_step(bridging: RoundView, consultation: ConsultationView) -> list[Bloc
             + (f" until {until}" if until else "")
             + "; *Revise with critiques* then drafts revisions that answer them for one more ranking."
         ),
-        {
-            "type": "actions",
-            "block_id": "bridging_next",
-            "elements": [button("Revise with critiques", BridgingAction.REVISE.value, str(bridging.id))],
-        },
+        actions(
+            button("Revise with critiques", BridgingAction.REVISE.value, str(bridging.id)),
+            block_id="bridging_next",
+        ),
     ]
 
 

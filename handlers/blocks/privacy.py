@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.services.data_rights import ErasureReport, Person
-from handlers.blocks.common import Block, escape
+from handlers.blocks.common import Message, escape
 from handlers.ids import PrivacyCallback
 
 PERSON_FIELD = "person"
@@ -67,7 +67,7 @@ def erasure_subject(view: dict[str, Any]) -> str:
     return str(picked.get("selected_user") or view.get("private_metadata") or "")
 
 
-def erased_note(report: ErasureReport) -> tuple[str, list[Block]]:
+def erased_note(report: ErasureReport) -> Message:
     text = f"Erased: {report.describe()}."
     return text, [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]
 

@@ -16,16 +16,21 @@ from bot.domain.recommendations import (
 )
 from handlers.blocks.common import (
     Block,
+    Message,
+    actions,
     button,
     context,
     divider,
     escape,
     fallback,
     header,
-    plain,
+    message,
+    modal,
+    option,
     quoted,
     section,
 )
+from handlers.blocks.inputs import select_input, text_input
 from handlers.ids import Action, Callback, ProposalField
 
 STATUS_ICONS = {
@@ -37,45 +42,17 @@ STATUS_ICONS = {
     Status.WITHDRAWN: ":no_entry_sign:",
     Status.IMPORTED: ":books:",
 }
+THEMES_MAX = 500
 
 
 def proposal_modal(*, title: str, private_metadata: str) -> dict[str, Any]:
-    def text_input(
-        block: ProposalField,
-        label: str,
-        max_length: int,
-        *,
-        multiline: bool,
-        optional: bool,
-        hint: str,
-        initial: str = "",
-    ) -> Block:
-        element: dict[str, Any] = {
-            "type": "plain_text_input",
-            "action_id": block.value,
-            "multiline": multiline,
-            "max_length": max_length,
-        }
-        if initial:
-            element["initial_value"] = initial[:max_length]
-        return {
-            "type": "input",
-            "block_id": block.value,
-            "label": plain(label),
-            "element": element,
-            "optional": optional,
-            "hint": plain(hint),
-        }
-
-    level_options = [{"text": plain(level.label), "value": level.value} for level in Level]
-    return {
-        "type": "modal",
-        "callback_id": Callback.PROPOSAL.value,
-        "private_metadata": private_metadata,
-        "title": plain("Propose a recommendation", 24),
-        "submit": plain("Propose"),
-        "close": plain("Cancel"),
-        "blocks": [
+    level_options = [option(level.label, level.value) for level in Level]
+    return modal(
+        callback_id=Callback.PROPOSAL.value,
+        title="Propose a recommendation",
+        submit="Propose",
+        private_metadata=private_metadata,
+        blocks=[
             section(
                 "Your proposal is saved as a *draft* with a reference (R1, R2, ...) "
                 "that partners can discuss."
@@ -85,47 +62,28 @@ def proposal_modal(*, title: str, private_metadata: str) -> dict[str, Any]:
                 "Title",
                 TITLE_MAX,
                 multiline=False,
-                optional=False,
                 hint="One line that says what should change.",
                 initial=title,
             ),
-            text_input(
-                ProposalField.TEXT,
-                "Recommendation",
-                TEXT_MAX,
-                multiline=True,
-                optional=False,
-                hint="What should be done, by whom.",
-            ),
+            text_input(ProposalField.TEXT, "Recommendation", TEXT_MAX, hint="What should be done, by whom."),
             text_input(
                 ProposalField.RATIONALE,
                 "Rationale",
                 RATIONALE_MAX,
-                multiline=True,
                 optional=True,
                 hint="Why: the evidence or good practice behind it.",
             ),
             text_input(
                 ProposalField.THEMES,
                 "Themes",
-                500,
+                THEMES_MAX,
                 multiline=False,
                 optional=True,
                 hint="Separated by commas, e.g. internationalisation, R&D collaboration",
             ),
-            {
-                "type": "input",
-                "block_id": ProposalField.LEVEL.value,
-                "label": plain("Policy level"),
-                "element": {
-                    "type": "static_select",
-                    "action_id": ProposalField.LEVEL.value,
-                    "placeholder": plain("Choose a level"),
-                    "options": level_options,
-                },
-            },
+            select_input(ProposalField.LEVEL, "Policy level", level_options, "Choose a level"),
         ],
-    }
+    )
 
 
 def _proposer(rec: RecommendationView) -> str:
@@ -147,7 +105,7 @@ def _facts(rec: RecommendationView) -> str:
     return " · ".join(parts)
 
 
-def announcement(rec: RecommendationView) -> tuple[str, list[Block]]:
+def announcement(rec: RecommendationView) -> Message:
     """The channel message that confirms a new proposal."""
     blocks: list[Block] = [
         header(f"{rec.ref} · {rec.title}"),
@@ -156,16 +114,16 @@ def announcement(rec: RecommendationView) -> tuple[str, list[Block]]:
     if rec.rationale:
         blocks.append(section("*Rationale*\n" + quoted(rec.rationale, 2800)))
     blocks.append(context(f"Proposed by {_proposer(rec)}", _facts(rec)))
-    return fallback(f"New proposal {rec.ref}: {rec.title}"), blocks
+    return message(fallback(f"New proposal {rec.ref}: {rec.title}"), blocks)
 
 
-def detail(rec: RecommendationView) -> tuple[str, list[Block]]:
+def detail(rec: RecommendationView) -> Message:
     blocks: list[Block] = [header(f"{rec.ref} · {rec.title}"), section(quoted(rec.text, 2900))]
     if rec.rationale:
         blocks.append(section("*Rationale*\n" + quoted(rec.rationale, 2800)))
     origin = "proposed by " + _proposer(rec) if rec.proposer_organisation else _proposer(rec)
     blocks.append(context(origin, _facts(rec)))
-    return fallback(f"{rec.ref}: {rec.title}"), blocks
+    return message(fallback(f"{rec.ref}: {rec.title}"), blocks)
 
 
 def _consensus(figures: RecommendationFigures | None) -> str:
@@ -185,15 +143,18 @@ def _consensus(figures: RecommendationFigures | None) -> str:
     return line + "".join(f" · {flag}" for flag in flags)
 
 
-def recommendation_list(page: Page) -> tuple[str, list[Block]]:
+def recommendation_list(page: Page) -> Message:
     """One page of `/recs`: at most 2 blocks per item plus 4, far under the 50-block cap."""
     if page.total == 0:
-        return "No recommendations yet", [
-            section(
-                "No recommendations yet. Propose the first one with `/propose`, or ask your coordinator to "
-                "import an earlier set with `consult-bot recs import`."
-            )
-        ]
+        return message(
+            "No recommendations yet",
+            [
+                section(
+                    "No recommendations yet. Propose the first one with `/propose`, or ask your coordinator "
+                    "to import an earlier set with `consult-bot recs import`."
+                )
+            ],
+        )
     blocks: list[Block] = [header(f"Recommendations ({page.total})")]
     for rec in page.items:
         by = (
@@ -217,5 +178,5 @@ def recommendation_list(page: Page) -> tuple[str, list[Block]]:
         nav.append(button("Next ▶", Action.RECS_PAGE.value, str(page.page + 1)))
     blocks.append(context(f"Page {page.page} of {page.pages} · `/recs R3` shows R3 in full"))
     if nav:
-        blocks.append({"type": "actions", "elements": nav})
-    return f"Recommendations, page {page.page} of {page.pages}", blocks
+        blocks.append(actions(*nav))
+    return message(f"Recommendations, page {page.page} of {page.pages}", blocks)

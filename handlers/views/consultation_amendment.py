@@ -12,15 +12,15 @@ from bot.services import Services
 from handlers.blocks.consultations import amendment_note
 from handlers.consultation_flow import ConsultationState, post_in_thread, refresh_root
 from handlers.ids import ConsultField
-from handlers.payloads import input_values
+from handlers.payloads import FormValues
 
 
 def save_suggestion(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
     state = ConsultationState.load(view.get("private_metadata"))
-    values = input_values(view)
-    draft = validate_amendment(values.get(ConsultField.WORDING), values.get(ConsultField.NOTE))
+    values = FormValues(view)
+    draft = validate_amendment(values.text(ConsultField.WORDING), values.text(ConsultField.NOTE))
     amendment, created = services.consultations.suggest(
         state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
     )

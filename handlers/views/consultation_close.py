@@ -11,15 +11,15 @@ from bot.domain.consultations.inputs import validate_outcome
 from bot.services import Services
 from handlers.consultation_flow import ConsultationState
 from handlers.ids import ConsultField
-from handlers.payloads import input_values
+from handlers.payloads import FormValues
 
 
 def close(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
     state = ConsultationState.load(view.get("private_metadata"))
-    values = input_values(view)
-    draft = validate_outcome(values.get(ConsultField.OUTCOME), values.get(ConsultField.STATEMENT))
+    values = FormValues(view)
+    draft = validate_outcome(values.text(ConsultField.OUTCOME), values.text(ConsultField.STATEMENT))
     result = services.consultations.close(
         state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
     )

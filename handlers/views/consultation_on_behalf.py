@@ -12,19 +12,19 @@ from bot.services import Services
 from handlers.blocks.consultations import on_behalf_note
 from handlers.consultation_flow import ConsultationState, post_in_thread, refresh_root
 from handlers.ids import ConsultField
-from handlers.payloads import input_values
+from handlers.payloads import FormValues
 
 
 def record(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
     state = ConsultationState.load(view.get("private_metadata"))
-    values = input_values(view)
+    values = FormValues(view)
     draft = validate_on_behalf(
-        values.get(ConsultField.ORGANISATION),
-        values.get(ConsultField.POSITION),
-        values.get(ConsultField.REASON),
-        values.get(ConsultField.SOURCE),
+        values.text(ConsultField.ORGANISATION),
+        values.text(ConsultField.POSITION),
+        values.text(ConsultField.REASON),
+        values.text(ConsultField.SOURCE),
     )
     position = services.consultations.record_on_behalf(
         state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]

@@ -12,25 +12,19 @@ from bot.domain.errors import InvalidInput
 from bot.services import Services
 from handlers.consultation_flow import PickState, post_consultation
 from handlers.ids import ConsultField
-from handlers.payloads import input_values
+from handlers.payloads import FormValues
 
 
 def start_picked(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
-    values = input_values(view)
-    ref = values.get(ConsultField.RECOMMENDATION) or ""
+    values = FormValues(view)
+    ref = values.text(ConsultField.RECOMMENDATION) or ""
     if not ref:
         raise InvalidInput({ConsultField.RECOMMENDATION.value: "Choose the recommendation to consult on."})
-    day = _selected_date(view)
+    day = values.text(ConsultField.DEADLINE)
     deadline = deadline_from_parts(day, None, services.settings.timezone) if day else None
     state = PickState.load(view.get("private_metadata"))
     started = services.consultations.start(ref, body["user"]["id"], state.channel_id, deadline=deadline)
     ack()
     post_consultation(client, services, started)
-
-
-def _selected_date(view: dict[str, Any]) -> str | None:
-    block = view.get("state", {}).get("values", {}).get(ConsultField.DEADLINE.value, {})
-    picked = block.get(ConsultField.DEADLINE.value, {}).get("selected_date")
-    return str(picked) if picked else None

@@ -11,19 +11,19 @@ from bot.domain.consultations.inputs import validate_revision
 from bot.services import Services
 from handlers.consultation_flow import ConsultationState
 from handlers.ids import ConsultField
-from handlers.payloads import input_values
+from handlers.payloads import FormValues
 
 
 def publish(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
     state = ConsultationState.load(view.get("private_metadata"))
-    values = input_values(view)
+    values = FormValues(view)
     draft = validate_revision(
-        values.get(ConsultField.TITLE),
-        values.get(ConsultField.TEXT),
-        values.get(ConsultField.NOTE),
-        _selected(view, ConsultField.ADOPTED),
+        values.text(ConsultField.TITLE),
+        values.text(ConsultField.TEXT),
+        values.text(ConsultField.NOTE),
+        values.choices(ConsultField.ADOPTED),
     )
     result = services.consultations.publish_revision(
         state.consultation_id, body["user"]["id"], draft, submission_key=view["id"]
@@ -31,9 +31,3 @@ def publish(
     ack()
     if result is not None:
         services.outbound.consultation_revised(result)
-
-
-def _selected(view: dict[str, Any], field: ConsultField) -> list[str]:
-    block = view.get("state", {}).get("values", {}).get(field.value, {})
-    options = block.get(field.value, {}).get("selected_options") or []
-    return [str(option.get("value")) for option in options]

@@ -13,19 +13,15 @@ from bot.domain.polls.drafts import PollDraft, parse_validity_selection, validat
 from bot.domain.polls.kinds import Audience, PollKind, Visibility
 from bot.services import Services
 from handlers.ids import PollField
-from handlers.poll_support import (
-    PollFormState,
-    now,
-    post_new_poll,
-    state_values,
-)
+from handlers.payloads import FormValues
+from handlers.poll_support import PollFormState, now, post_new_poll
 
 
 def submit_poll(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
     services.partners.require(body["user"]["id"])
-    draft = services.polls.prepare(validate_draft(read_draft(state_values(view)), now()))
+    draft = services.polls.prepare(validate_draft(read_draft(FormValues(view)), now()))
     state = PollFormState.load(view.get("private_metadata"))
     ack()
     user = body["user"]["id"]
@@ -33,20 +29,20 @@ def submit_poll(
     post_new_poll(client, services, draft, user=user, channel_id=state.channel_id, key=f"view:{view['id']}")
 
 
-def read_draft(values: dict[str, Any]) -> PollDraft:
+def read_draft(values: FormValues) -> PollDraft:
     """The form's inputs as a draft; shapes that are not even readable become field errors."""
-    kind = PollKind(values.get(PollField.KIND) or PollKind.SINGLE.value)
-    raw_options = str(values.get(PollField.OPTIONS) or "")
-    settings = set(values.get(PollField.SETTINGS) or [])
-    deadline = values.get(PollField.DEADLINE)
+    kind = PollKind(values.text(PollField.KIND) or PollKind.SINGLE.value)
+    raw_options = values.text(PollField.OPTIONS) or ""
+    settings = set(values.choices(PollField.SETTINGS))
+    deadline = values.text(PollField.DEADLINE)
     return PollDraft(
-        question=str(values.get(PollField.QUESTION) or ""),
+        question=values.text(PollField.QUESTION) or "",
         kind=kind,
         options=tuple(line.strip() for line in raw_options.splitlines() if line.strip()),
         selection=parse_validity_selection(raw_options) if kind is PollKind.VALIDITY else None,
         anonymous="anonymous" in settings,
-        visibility=Visibility(values.get(PollField.VISIBILITY) or Visibility.LIVE.value),
-        audience=Audience(values.get(PollField.AUDIENCE) or Audience.CHANNEL.value),
+        visibility=Visibility(values.text(PollField.VISIBILITY) or Visibility.LIVE.value),
+        audience=Audience(values.text(PollField.AUDIENCE) or Audience.CHANNEL.value),
         max_choices=_whole(values, PollField.MAX_CHOICES),
         points_budget=_whole(values, PollField.POINTS_BUDGET),
         require_reason="require_reason" in settings,
@@ -54,11 +50,11 @@ def read_draft(values: dict[str, Any]) -> PollDraft:
     )
 
 
-def _whole(values: dict[str, Any], field: PollField) -> int | None:
-    raw = values.get(field)
-    if raw in (None, ""):
+def _whole(values: FormValues, field: PollField) -> int | None:
+    raw = values.text(field)
+    if raw is None:
         return None
     try:
-        return int(str(raw))
+        return int(raw)
     except ValueError:
         raise InvalidInput({field.value: "Give a whole number."}) from None

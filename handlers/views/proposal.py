@@ -14,7 +14,7 @@ from bot.services import Services
 from handlers.blocks.recommendations import announcement
 from handlers.ids import ProposalField
 from handlers.metadata import ProposalState
-from handlers.payloads import input_values
+from handlers.payloads import FormValues
 from handlers.slack_errors import CANNOT_POST, slack_error
 
 log = logging.getLogger(__name__)
@@ -23,13 +23,13 @@ log = logging.getLogger(__name__)
 def submit_proposal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
-    values = input_values(view)
+    values = FormValues(view)
     draft = validate_proposal(
-        title=values.get(ProposalField.TITLE),
-        text=values.get(ProposalField.TEXT),
-        rationale=values.get(ProposalField.RATIONALE),
-        themes=values.get(ProposalField.THEMES),
-        level=values.get(ProposalField.LEVEL),
+        title=values.text(ProposalField.TITLE),
+        text=values.text(ProposalField.TEXT),
+        rationale=values.text(ProposalField.RATIONALE),
+        themes=values.text(ProposalField.THEMES),
+        level=values.text(ProposalField.LEVEL),
     )
     state = ProposalState.load(view.get("private_metadata"))
     user = body["user"]["id"]

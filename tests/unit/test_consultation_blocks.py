@@ -15,6 +15,7 @@ from bot.domain.consultations.views import (
 )
 from bot.domain.recommendations import Status
 from bot.localslack import validate_message_blocks, validate_view
+from handlers.blocks.common import slack_date
 from handlers.blocks.consultations import (
     close_modal,
     consultation_message,
@@ -22,7 +23,6 @@ from handlers.blocks.consultations import (
     on_behalf_modal,
     position_modal,
     revision_modal,
-    slack_date,
 )
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -13,11 +13,11 @@ from bot.domain.polls.drafts import PollView
 from bot.domain.polls.kinds import Audience, PollKind, PollStatus, Visibility
 from bot.domain.polls.tallies import PollResults, tally
 from bot.localslack import validate_message_blocks, validate_view
+from handlers.blocks.common import slack_date as deadline_text
 from handlers.blocks.polls import (
     answer_modal,
     confirmation,
     creation_modal,
-    deadline_text,
     my_answer,
     poll_message,
     reminder_dm,

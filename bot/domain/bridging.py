@@ -106,7 +106,12 @@ def gather(
     positions = sorted(view.positions, key=lambda p: p.organisation)
     objections = [p for p in positions if p.position in (Position.DISAGREE, Position.BLOCK)]
     changes = [p for p in positions if p.position is Position.AGREE_WITH_CHANGES and p.reason.strip()]
-    suggestions = [a for a in view.amendments if a.version == view.version and a.adopted_in_version is None]
+    # The previous round's winner is already an option of a revision round, not a suggestion to weigh.
+    suggestions = [
+        a
+        for a in view.amendments
+        if a.version == view.version and a.adopted_in_version is None and a.text != base_text
+    ]
     live = [c for c in comments if not c.deleted and c.text.strip()]
     critiques = [c for c in live if critiques_since is not None and c.posted_at >= critiques_since]
     earlier = [c for c in live if c not in critiques][-COMMENTS_MAX:]

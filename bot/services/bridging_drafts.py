@@ -137,11 +137,14 @@ class DraftingService:
 
 
 def _points(item: RoundInput) -> list[tuple[str, object]]:
+    """A revision round leads with the critiques of the winner it revises."""
+    critiques = (("critique", item.critiques),)
     groups = (
+        *(critiques if item.base_text else ()),
         ("objection", item.objections),
         ("change", item.changes),
         ("suggestion", item.suggestions),
-        ("critique", item.critiques),
+        *(() if item.base_text else critiques),
         ("comment", item.comments),
     )
     return [(kind, point) for kind, points in groups for point in points]

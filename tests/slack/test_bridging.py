@@ -91,7 +91,7 @@ def opened_poll(fake: FakeSlack, root: Message) -> Message:
 def rank(slack: SlackSender, fake: FakeSlack, poll: Message, user: str, ranks: dict[int, int]) -> None:
     opened = len(fake.calls("views.open"))
     slack.click(fake.message(CHANNEL, poll.ts), CHANNEL, user, "poll_answer")
-    view_id = str(fake.wait_for("views.open", count=opened + 1)[-1].response["view"]["id"])
+    view_id = str(fake.wait_for("views.open", count=opened + 1, timeout=20)[-1].response["view"]["id"])
     values = {f"item-{i}": str(r) for i, r in ranks.items()}
     response = slack.submit_view(view_id, user, values, check_required=False)
     assert not (response.json or {}).get("errors"), response.json
@@ -188,3 +188,54 @@ def test_nothing_to_bridge_without_objections_is_answered_and_nothing_is_posted(
     refusal = "nothing to find a common wording for"
     eventually(lambda: any(refusal in e.text for e in fake_slack.ephemerals(AUTHOR)))
     assert not replies(fake_slack, root)
+
+
+def test_critiques_of_the_winner_drive_one_revision_round_whose_winner_is_the_suggested_wording(
+    slack: SlackSender,
+    fake_slack: FakeSlack,
+    consortium: Services,
+    consultation: tuple[str, Message],
+    with_llm: FakeLLM,
+) -> None:
+    _, root = consultation
+    with_objections(slack, fake_slack, root)
+    find_common_wording(slack, fake_slack, root)
+    first = opened_poll(fake_slack, root)
+    rank(slack, fake_slack, first, LOMBARDY, {1: 1})
+    rank(slack, fake_slack, first, CATALONIA, {1: 1, 0: 2})
+    close(slack, fake_slack, first, root)
+    critique = "The cap on administration costs must stay below ten percent of the grant."
+    slack.user_posts(CHANNEL, GERMANY, critique, thread_ts=root.ts)
+    eventually(
+        lambda: any(c.text == critique for c in consortium.consultations.comments(consultation_id(root)))
+    )
+
+    result = next(
+        m for m in reversed(replies(fake_slack, root)) if "Revise with critiques" in json.dumps(m.blocks)
+    )
+    assert slack.click(result, CHANNEL, POLAND, "bridging_revise").status == 200  # not theirs to revise
+    eventually(lambda: any("Only the author" in e.text for e in fake_slack.ephemerals(POLAND)))
+    slack.click(result, CHANNEL, AUTHOR, "bridging_revise")
+    # The first poll, closed, lost its controls: the one open poll in the thread is the second round's.
+    eventually(
+        lambda: "round 2" in thread_text(fake_slack, root) and bool(polls_in_thread(fake_slack, root)), 30
+    )
+    revision_prompt = with_llm.completions[-1]
+    assert '<point id="K1" kind="critique"' in revision_prompt.user and "<winner>" in revision_prompt.user
+    shown = thread_text(fake_slack, root)
+    assert (
+        "(the previous round's winner)" in shown
+        and "K1 critique (Cluster Agency Baden-Württemberg, DE)" in shown
+    )
+
+    second = polls_in_thread(fake_slack, root)[-1]
+    rank(slack, fake_slack, second, LOMBARDY, {2: 1, 1: 2})
+    rank(slack, fake_slack, second, GERMANY, {2: 1})
+    close(slack, fake_slack, second, root)
+    view = consortium.consultations.view(consultation_id(root))
+    rounds = consortium.bridging.rounds_for([view.id])[view.id]
+    assert [r.round for r in rounds] == [1, 2] and rounds[1].winner_label == "Wording B"
+    assert view.amendments[-1].text == rounds[1].candidates[2].text
+    assert "Revise with critiques" not in json.dumps(
+        replies(fake_slack, root)[-1].blocks
+    )  # one revision only

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +26,10 @@ from bot.server import BotServer
 from bot.services import Services
 from storage.db import Database
 from storage.models import Base
+
+# Property tests check rules, not speed: a busy machine must not fail them on a per-example deadline.
+hypothesis_settings.register_profile("consult", deadline=None)
+hypothesis_settings.load_profile("consult")
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

@@ -28,6 +28,18 @@ def objection_steps(items: Sequence[RecItem]) -> list[str]:
     return steps
 
 
+def common_wording_step(refs: Sequence[str]) -> list[str]:
+    """Recommendations in open consultations with objections: a drafting round may find a shared wording."""
+    if not refs:
+        return []
+    return [
+        "Try Find common wording on the consultation of "
+        + ", ".join(refs)
+        + ": the organisations rank rewordings drafted from the objections, and the winner becomes a "
+        "suggested wording."
+    ]
+
+
 def _objection_step(item: RecItem) -> str:
     named = [_objector(o) for o in item.objections[:OBJECTORS_PER_STEP_MAX]]
     rest = len(item.objections) - len(named)

@@ -19,7 +19,7 @@ from bot.domain.digest import (
     ThemeItem,
     ThemeMatrixView,
 )
-from bot.domain.digest_steps import objection_steps, review_steps
+from bot.domain.digest_steps import common_wording_step, objection_steps, review_steps
 from bot.domain.periods import Period
 from bot.domain.polls.kinds import PollStatus
 from bot.domain.recommendations import RecommendationView, Status
@@ -206,6 +206,15 @@ def _next_steps(
     if ready:
         steps.append("Consider closing the consultation as endorsed for " + ", ".join(ready) + ".")
     steps += objection_steps(items)
+    steps += common_wording_step(
+        [
+            i.ref
+            for i in items
+            if i.objections
+            and i.ref in consulted
+            and consulted[i.ref].consultation.status == ConsultationStatus.OPEN
+        ]
+    )
     steps += review_steps(polls)
     overdue = [
         ref

@@ -74,6 +74,7 @@ def test_a_supported_recommendation_still_names_its_objection_with_country_and_r
     assert "Objections to resolve" in shown
     assert f"Lombardy Region (IT) *Disagree*: {REASON.replace('&', '&amp;')}" in shown
     assert f"Resolve the objection to {ref}: Lombardy Region (IT, Disagree)." in built.content.next_steps
+    assert any(s.startswith("Try Find common wording") and ref in s for s in built.content.next_steps)
 
     tokens = _parse(_markdown(fake_slack))
     texts = [_inline_text(t) for t in tokens if t.type == "inline"]

@@ -156,3 +156,11 @@ def test_markdown_shows_names_as_typed() -> None:
     html = MarkdownIt("commonmark").render(markdown)
     assert "Flanders Innovation &amp; Entrepreneurship (BE), <strong>Block</strong>: " in html
     assert "Costs &amp;amp; benefits &lt;b&gt;unclear&lt;/b&gt; | *really*" in html
+
+
+def test_open_consultations_with_objections_are_proposed_a_common_wording_round() -> None:
+    from bot.domain.digest_steps import common_wording_step
+
+    assert common_wording_step([]) == []
+    (step,) = common_wording_step(["R3", "R5"])
+    assert step.startswith("Try Find common wording on the consultation of R3, R5:")

@@ -14,11 +14,6 @@ from typing import Any, TypeVar
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -28,6 +23,7 @@ from starlette.routing import Route
 import handlers
 from bot.config import Settings
 from bot.services import Services, build_services
+from bot.slack_retries import retry_handlers
 from handlers.outbound import SlackOutbound
 from storage.db import Database
 
@@ -95,17 +91,14 @@ def build_bot(settings: Settings, db: Database | None = None) -> Services:
 
 
 def make_web_client(settings: Settings) -> WebClient:
-    """Every Web API call goes to SLACK_API_URL; 429s and 5xx are retried by slack-sdk."""
+    """Every Web API call goes to SLACK_API_URL; 429s, 5xx and dropped connections are retried,
+    each kind within its own budget (bot/slack_retries.py)."""
     # Commands that never call Slack (partners import...) run without a token.
     return WebClient(
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=settings.slack_api_url,
         timeout=15,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=retry_handlers(),
     )
 
 

@@ -104,6 +104,22 @@ class PollItem(_Value):
     verdicts: list[ReviewVerdict] = Field(default_factory=list)  # a validity review's, per recommendation
 
 
+class WordingRound(_Value):
+    """A common-wording round of the period: what was ranked, by how many, what won, what followed."""
+
+    ref: str
+    round: int
+    poll: str | None
+    status: str
+    candidates: int
+    offline: bool
+    ballots: int
+    organisations: int
+    winner: str | None = None
+    new_version: int | None = None  # the version published from the winner's wording, if any
+    positions_now: dict[str, int] = Field(default_factory=dict)
+
+
 class NewProposal(_Value):
     ref: str
     title: str
@@ -149,6 +165,7 @@ class DigestContent(_Value):
     completion_tokens: int = 0
     summaries_from_cache: int = 0
     summaries_written: int = 0
+    common_wording: list[WordingRound] = Field(default_factory=list)
 
     def all_items(self) -> list[RecItem]:
         """Every recommendation of the period, section by section."""

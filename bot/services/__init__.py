@@ -81,8 +81,9 @@ def build_services(settings: Settings, outbound: Outbound, db: Database | None =
         ),
         outbound=outbound,
     )
-    # A closed ranking poll of a common-wording round gives the round its result.
+    # A closed ranking poll of a common-wording round gives the round its result; digests report rounds.
     polls.closed_listeners.append(services.bridging.poll_closed)
+    digest.wording_rounds = services.bridging.digest_rounds
     services.export.contributors.append(consultation_contributor(consultations))
     services.export.contributors.append(poll_contributor(services.polls))
     services.export.contributors.append(consensus_contributor(services.consensus))

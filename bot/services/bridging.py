@@ -31,6 +31,7 @@ from bot.domain.bridging import (
 from bot.domain.bridging_rounds import RoundStatus, RoundView, labelled
 from bot.domain.consultations.inputs import AmendmentDraft
 from bot.domain.consultations.views import ConsultationView
+from bot.domain.digest import WordingRound
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.polls.drafts import PollDraft
 from bot.domain.polls.kinds import Audience, PollKind, Visibility, format_poll_ref
@@ -300,6 +301,47 @@ class BridgingService:
         for view in views:
             grouped.setdefault(view.consultation_id, []).append(view)
         return grouped
+
+    def digest_rounds(self, since: datetime) -> list[WordingRound]:
+        """The rounds a digest reports: started or closed since `since`, with what followed their winner."""
+        with self.db.session() as session:
+            views = [self._view(r) for r in BridgingRepository(session).touched_since(since)]
+        if not views:
+            return []
+        organisations = len({p.organisation for p in self.partners.all() if not p.is_coordinator})
+        reported = []
+        for view in views:
+            if view.status is RoundStatus.FAILED:
+                continue
+            consultation = self.consultations.view(view.consultation_id)
+            winner_text = view.winner.text if view.winner_changes_text and view.winner else None
+            adopted = next(
+                (
+                    a.adopted_in_version
+                    for a in consultation.amendments
+                    if winner_text and a.text == winner_text
+                ),
+                None,
+            )
+            reported.append(
+                WordingRound(
+                    ref=consultation.ref,
+                    round=view.round,
+                    poll=format_poll_ref(view.poll_number) if view.poll_number else None,
+                    status=view.status.value,
+                    candidates=len(view.candidates),
+                    offline=view.offline,
+                    ballots=view.ballots if view.closed_at else self._ballots_so_far(view),
+                    organisations=organisations,
+                    winner=view.winner_label,
+                    new_version=adopted,
+                    positions_now=consultation.counts() if adopted else {},
+                )
+            )
+        return reported
+
+    def _ballots_so_far(self, view: RoundView) -> int:
+        return len(self.polls.rankings(view.poll_id)) if view.poll_id is not None else 0
 
     def get(self, round_id: int) -> RoundView:
         with self.db.session() as session:

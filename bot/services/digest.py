@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from bot.domain.digest import (
     PollItem,
     RecItem,
     SummaryBlock,
+    WordingRound,
 )
 from bot.domain.periods import Period
 from bot.domain.polls.tallies import PollResults
@@ -82,6 +83,8 @@ class DigestService:
         self.polls = polls
         self.summaries = summaries
         self.thresholds: Thresholds = thresholds_from(settings)
+        # The period's common-wording rounds (the bridging service, wired by build_services).
+        self.wording_rounds: Callable[[datetime], list[WordingRound]] = lambda _since: []
 
     # -- building ------------------------------------------------------------------------------
 
@@ -121,7 +124,10 @@ class DigestService:
         consulted = self._consulted(since)
         items, figures = self._recommendation_items(recs, consulted, registered, history)
         summaries = self._summaries(recs, consulted)
-        return self._assemble(period, now, since, recs, consulted, registered, items, figures, summaries)
+        content, figures = self._assemble(
+            period, now, since, recs, consulted, registered, items, figures, summaries
+        )
+        return content.model_copy(update={"common_wording": self.wording_rounds(since)}), figures
 
     def _assemble(
         self,

@@ -24,6 +24,7 @@ from bot.domain.digest import (
     PollItem,
     RecItem,
     SummaryBlock,
+    WordingRound,
     describe_verdict,
     percent,
 )
@@ -250,6 +251,8 @@ def digest_thread_parts(content: DigestContent) -> list[tuple[str, list[Block]]]
     parts = _pages("Objections to resolve", _objection_entries(content))
     if len(content.not_answered) > MISSING_LISTED_MAX or any(p.not_answered for p in content.polls):
         parts += _pages("Not answered yet", _missing_entries(content))
+    if content.common_wording:
+        parts += _pages("Common wording rounds", [_wording_round(w) for w in content.common_wording])
     for item in content.all_items():
         if item.summary is None:
             continue
@@ -260,6 +263,20 @@ def digest_thread_parts(content: DigestContent) -> list[tuple[str, list[Block]]]
         ]
         parts.append((fallback(f"{item.ref}: {item.title}"), blocks))
     return parts
+
+
+def _wording_round(w: WordingRound) -> str:
+    source = " (the partners' own suggested wordings, no LLM)" if w.offline else ""
+    poll = f" ({w.poll})" if w.poll else ""
+    line = (
+        f"*{escape(w.ref)}* round {w.round}{poll}: {w.candidates} options{source}, "
+        f"ranked by {w.ballots} of {w.organisations} organisations; "
+    )
+    line += f"winner: *{escape(w.winner)}*" if w.winner else f"ranking {escape(w.status)}"
+    if w.new_version:
+        moved = ", ".join(f"{escape(k.replace('_', ' '))} {n}" for k, n in sorted(w.positions_now.items()))
+        line += f"; version {w.new_version} was published from it, positions now: {moved}"
+    return line + "."
 
 
 def past_digests(listings: Sequence[DigestListing]) -> tuple[str, list[Block]]:

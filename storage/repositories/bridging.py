@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,16 @@ class BridgingRepository:
         return self.session.scalar(
             select(BridgingRound).where(
                 BridgingRound.consultation_id == consultation_id, BridgingRound.status.in_(ACTIVE)
+            )
+        )
+
+    def touched_since(self, since: datetime) -> list[BridgingRound]:
+        """Rounds started, or closed, since `since` (a digest's period), oldest first."""
+        return list(
+            self.session.scalars(
+                select(BridgingRound)
+                .where((BridgingRound.created_at >= since) | (BridgingRound.closed_at >= since))
+                .order_by(BridgingRound.id)
             )
         )
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from bot.domain.consultations.inputs import AmendmentDraft
+from bot.domain.periods import current_period
+from bot.jobs.digest import send_period_digest
 from bot.localllm import FakeLLM
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.services import Services
@@ -145,6 +148,15 @@ def test_a_round_from_objections_to_the_schulze_winner_in_the_thread_and_the_exp
     assert exported["pairwise"]["Wording A"]["Current text"] == 3
     rounds = next(c for c in document["consultations"] if c["ref"] == ref)["rounds"]
     assert rounds[0]["winner"] == "Wording A" and rounds[0]["candidates"][0]["label"] == "Current text"
+
+    # The weekly digest reports the round: options, turnout and winner, in its thread and its Markdown.
+    settings = consortium.settings
+    fake_slack.reset_calls()
+    send_period_digest(consortium, current_period(settings.digest_cron, settings.timezone, datetime.now(UTC)))
+    reported = f"*{ref}* round 1 (P1): 3 options, ranked by 4 of 9 organisations; winner: *Wording A*."
+    assert any(reported in json.dumps(c.params.get("blocks")) for c in fake_slack.calls("chat.postMessage"))
+    markdown = next(f for f in fake_slack.files() if f.name.endswith(".md")).content or b""
+    assert "## Common wording rounds" in markdown.decode() and "winner: Wording A" in markdown.decode()
 
 
 def test_a_repeated_click_starts_one_round_and_outsiders_are_told_who_can(

@@ -86,9 +86,14 @@ def find_common_wording(slack: SlackSender, fake: FakeSlack, root: Message, user
     assert slack.click(fake.message(CHANNEL, root.ts), CHANNEL, user, "bridging_find").status == 200
 
 
-def opened_poll(fake: FakeSlack, root: Message) -> Message:
-    eventually(lambda: bool(polls_in_thread(fake, root)), timeout=30)
-    return polls_in_thread(fake, root)[-1]
+def opened_poll(fake: FakeSlack, root: Message, number: int = 1) -> Message:
+    """The ranking poll P<number>'s message in the thread, once posted."""
+
+    def found() -> list[Message]:
+        return [m for m in replies(fake, root) if m.text.startswith(f"Poll P{number}:")]
+
+    eventually(lambda: bool(found()), timeout=30)
+    return found()[-1]
 
 
 def rank(slack: SlackSender, fake: FakeSlack, poll: Message, user: str, ranks: dict[int, int]) -> None:
@@ -228,10 +233,7 @@ def test_critiques_of_the_winner_drive_one_revision_round_whose_winner_is_the_su
     assert slack.click(result, CHANNEL, POLAND, "bridging_revise").status == 200  # not theirs to revise
     eventually(lambda: any("Only the author" in e.text for e in fake_slack.ephemerals(POLAND)))
     slack.click(result, CHANNEL, AUTHOR, "bridging_revise")
-    # The first poll, closed, lost its controls: the one open poll in the thread is the second round's.
-    eventually(
-        lambda: "round 2" in thread_text(fake_slack, root) and bool(polls_in_thread(fake_slack, root)), 30
-    )
+    second = opened_poll(fake_slack, root, number=2)
     revision_prompt = with_llm.completions[-1]
     assert '<point id="K1" kind="critique"' in revision_prompt.user and "<winner>" in revision_prompt.user
     shown = thread_text(fake_slack, root)
@@ -240,7 +242,6 @@ def test_critiques_of_the_winner_drive_one_revision_round_whose_winner_is_the_su
         and "K1 critique (Cluster Agency Baden-Württemberg, DE)" in shown
     )
 
-    second = polls_in_thread(fake_slack, root)[-1]
     rank(slack, fake_slack, second, LOMBARDY, {2: 1, 1: 2})
     rank(slack, fake_slack, second, GERMANY, {2: 1})
     close(slack, fake_slack, second, root)

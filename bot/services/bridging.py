@@ -13,10 +13,8 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, object_session
 
 from bot.config import Settings
 from bot.domain.bridging import (
@@ -37,6 +35,7 @@ from bot.domain.polls.drafts import PollDraft
 from bot.domain.polls.kinds import Audience, PollKind, Visibility, format_poll_ref
 from bot.domain.ranking import schulze_ranking
 from bot.services.bridging_drafts import DraftingService, Drafts
+from bot.services.bridging_views import round_view
 from bot.services.consultations import ConsultationService
 from bot.services.partners import PartnerService
 from bot.services.polls import PollService
@@ -45,7 +44,6 @@ from storage.db import Database
 from storage.models.base import utcnow
 from storage.models.bridging import BridgingRound
 from storage.repositories.bridging import BridgingRepository
-from storage.repositories.polls import PollRepository
 
 log = logging.getLogger("consult_bot.bridging")
 
@@ -103,8 +101,8 @@ class BridgingService:
                 raise DomainError("That drafting round no longer exists.")
             repeated = BridgingRepository(session).by_start_key(start_key)
             if repeated is not None:
-                return self._view(repeated), False
-            previous = self._view(first)
+                return round_view(repeated), False
+            previous = round_view(first)
         view = self.consultations.view(previous.consultation_id)
         self._require_starter(view, user)
         if not previous.can_revise or previous.winner is None:
@@ -136,7 +134,7 @@ class BridgingService:
             with self.db.session() as session:
                 repo = BridgingRepository(session)
                 if (done := repo.by_start_key(start_key)) is not None:
-                    return self._view(done), False
+                    return round_view(done), False
                 if repo.active(view.id) is not None:
                     raise DomainError(
                         f"A common-wording round on {view.ref} is already under way: rank its options in "
@@ -158,13 +156,13 @@ class BridgingService:
                         created_at=now or utcnow(),
                     )
                 )
-                return self._view(created), True
+                return round_view(created), True
         except IntegrityError:
             with self.db.session() as session:
                 done = BridgingRepository(session).by_start_key(start_key)
                 if done is None:
                     raise
-                return self._view(done), False
+                return round_view(done), False
 
     # -- drafting and ranking (after the acknowledgement) ---------------------------------------------
 
@@ -175,7 +173,7 @@ class BridgingService:
             stored = BridgingRepository(session).get(round_id)
             if stored is None or stored.status != RoundStatus.DRAFTING.value:
                 raise DomainError("That drafting round is not waiting to be drafted.")
-            current = self._view(stored)
+            current = round_view(stored)
         view = self.consultations.view(current.consultation_id)
         previous = self._previous(stored.previous_id)
         material = gather(
@@ -216,7 +214,7 @@ class BridgingService:
             stored.completion_tokens = drafts.usage.completion_tokens
             stored.poll_id = poll.id
             stored.status = RoundStatus.RANKING.value
-            opened = self._view(stored)
+            opened = round_view(stored)
         ts = self.notices.bridging_opened(opened, view, self.polls.results(poll.number))
         self.polls.record_message(poll.id, str(view.channel_id), ts)
         return opened
@@ -243,7 +241,7 @@ class BridgingService:
             assert stored is not None
             stored.status = RoundStatus.FAILED.value
             stored.fallback_reason = reason
-            failed = self._view(stored)
+            failed = round_view(stored)
         self.notices.bridging_failed(failed, self.consultations.view(failed.consultation_id))
         return failed
 
@@ -271,7 +269,7 @@ class BridgingService:
             stored.status = (RoundStatus.CLOSED if last else RoundStatus.CRITIQUE).value
             if not last:
                 stored.critique_until = now + timedelta(days=self.settings.bridging_critique_days)
-            done = self._view(stored)
+            done = round_view(stored)
         if done.winner_changes_text and done.winner is not None:
             self._suggest(done, done.winner)
         self.notices.bridging_result(done, self.consultations.view(done.consultation_id))
@@ -296,7 +294,7 @@ class BridgingService:
     def rounds_for(self, consultation_ids: list[int]) -> dict[int, list[RoundView]]:
         with self.db.session() as session:
             rows = BridgingRepository(session).for_consultations(consultation_ids)
-            views = [self._view(row) for row in rows]
+            views = [round_view(row) for row in rows]
         grouped: dict[int, list[RoundView]] = {}
         for view in views:
             grouped.setdefault(view.consultation_id, []).append(view)
@@ -305,7 +303,7 @@ class BridgingService:
     def digest_rounds(self, since: datetime) -> list[WordingRound]:
         """The rounds a digest reports: started or closed since `since`, with what followed their winner."""
         with self.db.session() as session:
-            views = [self._view(r) for r in BridgingRepository(session).touched_since(since)]
+            views = [round_view(r) for r in BridgingRepository(session).touched_since(since)]
         if not views:
             return []
         organisations = len({p.organisation for p in self.partners.all() if not p.is_coordinator})
@@ -348,41 +346,10 @@ class BridgingService:
             stored = BridgingRepository(session).get(round_id)
             if stored is None:
                 raise DomainError("That drafting round no longer exists.")
-            return self._view(stored)
+            return round_view(stored)
 
     def _previous(self, round_id: int | None) -> RoundView | None:
         return self.get(round_id) if round_id is not None else None
-
-    def _view(self, stored: BridgingRound) -> RoundView:
-        poll = PollRepository(self._session_of(stored)).get(stored.poll_id) if stored.poll_id else None
-        return RoundView(
-            id=stored.id,
-            consultation_id=stored.consultation_id,
-            round=stored.round,
-            status=RoundStatus(stored.status),
-            started_by=stored.started_by,
-            candidates=tuple(_candidate(c) for c in stored.candidates),
-            material=tuple((str(m["kind"]), _point(m)) for m in stored.material),
-            drafted_by=stored.drafted_by,
-            fallback_reason=stored.fallback_reason,
-            prompt_tokens=stored.prompt_tokens,
-            completion_tokens=stored.completion_tokens,
-            poll_id=stored.poll_id,
-            poll_number=poll.number if poll else None,
-            schulze=tuple(stored.schulze),
-            pairwise=stored.pairwise or None,
-            ballots=stored.ballots,
-            winner_label=stored.winner_label,
-            critique_until=stored.critique_until,
-            created_at=stored.created_at,
-            closed_at=stored.closed_at,
-        )
-
-    @staticmethod
-    def _session_of(stored: BridgingRound) -> Session:
-        session = object_session(stored)
-        assert session is not None, "a round is read inside its session"
-        return session
 
     def _require_starter(self, view: ConsultationView, user: str) -> None:
         partner = self.partners.find(user)
@@ -410,23 +377,3 @@ def _kinds(material: RoundInput) -> list[tuple[str, Point]]:
         ("critique", material.critiques),
     )
     return [(kind, point) for kind, points in groups for point in points]
-
-
-def _candidate(data: dict[str, Any]) -> Candidate:
-    return Candidate(
-        label=str(data["label"]),
-        text=str(data["text"]),
-        source=data["source"],
-        addresses=tuple(data.get("addresses") or ()),
-        rationale=str(data.get("rationale") or ""),
-    )
-
-
-def _point(data: dict[str, Any]) -> Point:
-    return Point(
-        id=str(data["id"]),
-        organisation=str(data.get("organisation") or ""),
-        country=str(data.get("country") or ""),
-        text=str(data.get("text") or ""),
-        position=str(data.get("position") or ""),
-    )

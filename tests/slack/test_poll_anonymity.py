@@ -6,10 +6,8 @@ import hashlib
 import hmac
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect, select
 
 from bot.domain.polls.tallies import breakdown
@@ -20,13 +18,6 @@ from tests.conftest import CHANNEL
 
 COORDINATOR = "U0COORD01"
 VOTERS = {"U0HU00001": "poll_vote_0", "U0ES00001": "poll_vote_1", "U0IT00001": "poll_vote_1"}
-
-
-@pytest.fixture(autouse=True)
-def settled_updates(services: Services, slack: SlackSender) -> Iterator[None]:
-    yield
-    services.polls.votes.flush(timeout=5)
-    services.polls.updates.flush(timeout=5)
 
 
 def post(slack: SlackSender, fake: FakeSlack, text: str) -> Message:

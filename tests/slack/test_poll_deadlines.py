@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import update
 
 from bot.app import build_bot
@@ -20,13 +18,6 @@ from tests.conftest import CHANNEL
 
 COORDINATOR = "U0COORD01"
 VOTERS = ["U0HU00001", "U0ES00001"]
-
-
-@pytest.fixture(autouse=True)
-def settled_updates(services: Services, slack: SlackSender) -> Iterator[None]:
-    yield
-    services.polls.votes.flush(timeout=5)
-    services.polls.updates.flush(timeout=5)
 
 
 def poll_with_deadline(slack: SlackSender, fake: FakeSlack, deadline: datetime, flags: str = "") -> Message:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,13 +13,6 @@ from tests.conftest import CHANNEL, DEMO_DATA
 
 COORDINATOR = "U0COORD01"
 PARTNERS = ["U0AT00002", "U0HU00001", "U0ES00001", "U0IT00001"]
-
-
-@pytest.fixture(autouse=True)
-def settled_updates(services: Services, slack: SlackSender) -> Iterator[None]:
-    yield
-    services.polls.votes.flush(timeout=5)
-    services.polls.updates.flush(timeout=5)
 
 
 def open_form(slack: SlackSender, fake: FakeSlack, user: str = COORDINATOR) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,14 +16,6 @@ COORDINATOR = "U0COORD01"
 PARTNER = "U0HU00001"
 OTHER = "U0ES00001"
 FINN = "U0FI00001"
-
-
-@pytest.fixture(autouse=True)
-def settled_updates(services: Services, slack: SlackSender) -> Iterator[None]:
-    """Each test ends with its poll messages up to date, so no update spills into the next test."""
-    yield
-    services.polls.votes.flush(timeout=5)
-    services.polls.updates.flush(timeout=5)
 
 
 def post_quick_poll(slack: SlackSender, fake: FakeSlack, text: str, user: str = COORDINATOR) -> Message:

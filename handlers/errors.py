@@ -30,11 +30,12 @@ def register(app: App) -> None:
             log.error(
                 "unhandled error for a %s request", body.get("type") or body.get("command"), exc_info=error
             )
-        # Not yet acknowledged: the answer goes in the acknowledgement itself.
-        if response is not None:
+        # Not yet acknowledged: the answer goes in the acknowledgement itself, except for a click,
+        # whose acknowledgement Slack does not show (listeners acknowledge a click once it is stored).
+        if response is not None and body.get("type") != "block_actions":
             return _as_ack(error, body)
         _tell_later(error, body, respond, client)
-        return None
+        return BoltResponse(status=200, body="") if response is not None else None
 
 
 def _as_ack(error: Exception, body: dict[str, Any]) -> BoltResponse:

@@ -34,6 +34,19 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A unit of work that writes at once and may use savepoints (`session.begin_nested()`).
+
+        On SQLite it takes the write lock at its start (BEGIN IMMEDIATE): pysqlite would otherwise
+        begin only at the first write, so a SAVEPOINT before it would open, and its RELEASE commit,
+        a transaction of its own.
+        """
+        with self._sessions() as session, session.begin():
+            if self.is_sqlite:
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
+
     def upgrade(self) -> None:
         """Brings the schema to the newest migration (safe to run from several processes)."""
         config = alembic_config(self.url)

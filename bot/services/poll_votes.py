@@ -1,13 +1,15 @@
-"""Votes from clicks, applied by one background thread in batches, after Slack was answered.
+"""Votes from clicks, written in group commits before Slack hears about them.
 
-A click is acknowledged at once; its vote waits here. The worker takes everything that has
-arrived (batches start at least `spacing` apart, so a busy queue gathers votes meanwhile),
-applies it in one transaction per poll (in arrival order, once per delivery), and hands the
-outcomes to their callbacks on a small pool (the callbacks answer the voter over the network).
-When one voter clicked several times within a batch, only the last click is answered, with the
-answer all of them left. So a burst of clicks costs a few transactions rather than one each, and
-acknowledgements never wait for a database: the listener threads are free again as soon as they
-have queued the vote.
+A listener hands its vote to the writer and waits for the returned future. One writer thread
+gathers the votes that arrive within a few milliseconds of the first (or `batch_max` of them),
+applies them in one transaction and commits; only then are the futures resolved, so the listener
+acknowledges a vote that is already stored, and tells its voter that vote's own outcome. A burst
+of clicks thus costs one commit rather than one per click. The apply function isolates each vote
+(a savepoint per poll, then per vote): one failing vote fails nobody else in the batch.
+
+The work in flight is bounded: a vote that finds `capacity` votes waiting is refused at once with
+`Busy` instead of queueing behind more than Slack's three seconds allow. `close()` refuses new
+votes, writes those already queued and stops the thread (clean shutdown).
 """
 
 from __future__ import annotations
@@ -17,90 +19,114 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 
 from bot.domain.errors import DomainError
 from bot.domain.polls.answers import VoteOutcome, VoteRequest
 
 log = logging.getLogger("consult_bot.polls.votes")
 Result = VoteOutcome | DomainError | Exception
-Done = Callable[[Result], None]
-Apply = Callable[[Sequence[VoteRequest]], list[VoteOutcome | DomainError]]
+Apply = Callable[[Sequence[VoteRequest]], Sequence[Result]]
+_Item = tuple[VoteRequest, "Future[Result]", float]
 
 
-class VoteQueue:
+class Busy(DomainError):
+    """Too many votes are waiting to be written: this one was not taken."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Many answers are arriving at this moment and yours was not recorded. "
+            "Please click again in a few seconds."
+        )
+
+
+class Stopping(DomainError):
+    """The bot is shutting down: this vote was not taken."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The bot is restarting and your answer was not recorded. Please click again in a minute."
+        )
+
+
+class VoteWriter:
     def __init__(
-        self, apply: Apply, *, spacing: float = 0.1, batch_max: int = 500, notifiers: int = 4
+        self, apply: Apply, *, window: float = 0.002, batch_max: int = 100, capacity: int = 400
     ) -> None:
         self._apply = apply
-        # Batches start at least this many seconds apart: an idle queue applies a vote at once, a
-        # busy one gathers what arrives meanwhile (at most ten transactions a second per process).
-        self._spacing = spacing
+        # A batch closes `window` seconds after its first vote arrived, or at `batch_max` votes.
+        # While a batch commits, the next one gathers; under load it closes as soon as it is taken.
+        self._window = window
         self._batch_max = batch_max
-        self._queue: queue.SimpleQueue[tuple[VoteRequest, Done]] = queue.SimpleQueue()
-        self._notify = ThreadPoolExecutor(max_workers=notifiers, thread_name_prefix="poll-answers")
+        self._capacity = capacity
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._changed = threading.Condition()
         self._pending = 0
+        self._closed = False
         self._thread: threading.Thread | None = None
 
-    def submit(self, request: VoteRequest, done: Done) -> None:
-        """Queues the vote; `done` later gets its outcome, its refusal, or an unexpected error."""
+    def submit(self, request: VoteRequest) -> Future[Result]:
+        """Queues the vote; the future gets its outcome or refusal once the batch has committed, or
+        the error that kept the batch from committing. Raises Busy or Stopping when not taken."""
+        future: Future[Result] = Future()
         with self._changed:
+            if self._closed:
+                raise Stopping()
+            if self._pending >= self._capacity:
+                raise Busy()
             self._pending += 1
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="poll-votes", daemon=True)
                 self._thread.start()
-        self._queue.put((request, done))
+            # Under the lock, so that nothing is queued behind the sentinel of close().
+            self._queue.put((request, future, time.monotonic()))
+        return future
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Waits until every queued vote is applied and answered; False after `timeout`."""
+        """Waits until every queued vote is written; False after `timeout`."""
         with self._changed:
             return self._changed.wait_for(lambda: self._pending == 0, timeout=timeout)
 
+    def close(self, timeout: float = 10.0) -> bool:
+        """Takes no more votes, writes those already queued; False if that took over `timeout`."""
+        with self._changed:
+            self._closed = True
+            thread = self._thread
+            self._queue.put(None)
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
     def _run(self) -> None:
-        started = 0.0
-        while True:
-            batch = [self._queue.get()]
-            closes = started + self._spacing
+        running = True
+        while running:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            closes = first[2] + self._window
             while len(batch) < self._batch_max:
                 try:
-                    batch.append(self._queue.get(timeout=max(closes - time.monotonic(), 0.0)))
+                    item = self._queue.get(timeout=max(closes - time.monotonic(), 0.0))
                 except queue.Empty:
                     break
-            started = time.monotonic()
-            requests = [request for request, _ in batch]
-            latest = _latest_per_voter(requests)
-            for position, ((_, done), result) in enumerate(zip(batch, self._outcomes(requests), strict=True)):
-                if position in latest:
-                    self._notify.submit(self._tell, done, result)
-                else:
-                    self._settled()
+                if item is None:
+                    running = False
+                    break
+                batch.append(item)
+            self._write(batch)
 
-    def _outcomes(self, requests: list[VoteRequest]) -> list[Result]:
+    def _write(self, batch: list[_Item]) -> None:
+        requests = [request for request, _, _ in batch]
         try:
-            return list(self._apply(requests))
+            results: Sequence[Result] = self._apply(requests)
         except Exception as error:
-            log.exception("could not apply %d vote(s)", len(requests))
-            return [error] * len(requests)
-
-    def _tell(self, done: Done, result: Result) -> None:
-        try:
-            done(result)
-        except Exception:
-            log.exception("could not answer a voter")
-        finally:
-            self._settled()
-
-    def _settled(self) -> None:
+            # Nothing of this batch was committed: each of its voters hears so.
+            log.exception("could not write %d vote(s)", len(requests))
+            results = [error] * len(requests)
+        for (_, future, _), result in zip(batch, results, strict=True):
+            future.set_result(result)
         with self._changed:
-            self._pending -= 1
+            self._pending -= len(batch)
             self._changed.notify_all()
-
-
-def _latest_per_voter(requests: Sequence[VoteRequest]) -> set[int]:
-    """The positions of each voter's last vote per poll in a batch: only that one is answered, since
-    its confirmation shows the answer that all of that voter's clicks together left."""
-    last: dict[tuple[str, object], int] = {}
-    for position, request in enumerate(requests):
-        last[(request.user, request.poll_id or request.message)] = position
-    return set(last.values())

@@ -20,9 +20,10 @@ def keep_position(
     client: WebClient,
     services: Services,
 ) -> None:
-    ack()
     cid = consultation_id(action)
+    # Stored before the acknowledgement: an acknowledged position is a stored one.
     view, position = services.consultations.confirm_position(cid, body["user"]["id"])
+    ack()
     text, blocks = confirmed_message(view, position)
     respond(text=text, blocks=blocks, replace_original=True)
     refresh_root(services, cid)

@@ -1,19 +1,22 @@
 """Answering a poll from its message: a click on an option (or a menu), or `Answer` for the form.
 
 The vote listeners are registered first of all (handlers/actions/__init__.py), since votes are by
-far the most frequent request the bot receives and Bolt tries its listeners in order.
+far the most frequent request the bot receives and Bolt tries its listeners in order. A vote is
+acknowledged only once the transaction holding it has committed: an acknowledged vote is a stored vote.
 """
 
 from __future__ import annotations
 
 import re
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.domain.polls.answers import Click, Selection
+from bot.domain.polls.answers import Click, Selection, VoteRequest
 from bot.services import Services
+from bot.services.poll_votes import Busy, Stopping
 from handlers.blocks.polls import answer_modal
 from handlers.ids import PollAction
 from handlers.poll_support import (
@@ -26,24 +29,41 @@ from handlers.poll_support import (
 )
 
 VOTE_BUTTON = re.compile("^" + re.escape(PollAction.VOTE.value) + r"_\d+$")
+# Slack waits three seconds for an acknowledgement; past this a vote is not acknowledged at all.
+_ACK_WITHIN = 2.5
 
 
 def vote(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
 ) -> None:
-    # Slack ignores what a click's acknowledgement says, and the vote waits for no database:
-    # acknowledge, queue the vote, and answer the voter ephemerally once it is applied.
-    ack()
     change = Click(option_index(element_value(action)))
-    services.polls.votes.submit(vote_request(body, action, change), tell_voter(respond))
+    cast(services, vote_request(body, action, change), ack, respond)
 
 
 def vote_many(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
 ) -> None:
-    ack()
     chosen = tuple(option_index(str(o["value"])) for o in action.get("selected_options") or [])
-    services.polls.votes.submit(vote_request(body, action, Selection(chosen)), tell_voter(respond))
+    cast(services, vote_request(body, action, Selection(chosen)), ack, respond)
+
+
+def cast(services: Services, request: VoteRequest, ack: Ack, respond: Respond) -> None:
+    """Hands the vote to the writer, acknowledges once it is committed, then tells the voter."""
+    tell = tell_voter(respond)
+    try:
+        pending = services.polls.votes.submit(request)
+    except (Busy, Stopping) as refusal:
+        ack()
+        tell(refusal)
+        return
+    try:
+        outcome = pending.result(timeout=_ACK_WITHIN)
+    except FutureTimeout:
+        # Not acknowledged: Slack shows the voter that the click failed; its outcome follows.
+        pending.add_done_callback(lambda done: tell(done.result()))
+        return
+    ack()
+    tell(outcome)
 
 
 def open_answer_form(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.services.partners import PartnerService
 from bot.services.poll_updates import MessageRefresher
-from bot.services.poll_votes import VoteQueue
+from bot.services.poll_votes import VoteWriter
 from bot.services.polls.answering import PollAnswers
 from bot.services.polls.closing import PollClosing
 from bot.services.polls.creating import PollCreation
@@ -36,7 +36,7 @@ class PollService(PollCreation, PollAnswers, PollResultReads, PollClosing):
         self.updates = MessageRefresher(
             self.publish_message, refresh_interval, retry_after_failure=retry_after_failure
         )
-        self.votes = VoteQueue(self.answer_all)
+        self.votes = VoteWriter(self.answer_all)
         self.closed_listeners = []
 
 

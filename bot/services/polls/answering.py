@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError, NotRegistered
 from bot.domain.partners import PartnerInfo
@@ -27,6 +29,11 @@ from bot.services.polls.base import (
 from storage.models import PollBallot
 from storage.repositories import PartnerRepository
 from storage.repositories.polls import PollRepository
+
+log = logging.getLogger("consult_bot.polls")
+# What an answer came to: stored (or a repeat), refused, or failed with an error.
+Outcome = VoteOutcome | DomainError | Exception
+_Item = tuple[VoteRequest, PartnerInfo | None]
 
 
 @dataclass(frozen=True)
@@ -107,17 +114,20 @@ class PollAnswers(PollServiceBase):
     def answer(self, poll_id: int, user: str, change: Change, *, delivery: str) -> VoteOutcome:
         """One answer, now (the answer form: stored before the form closes); raises if refused."""
         result = self.answer_all([VoteRequest(user, change, delivery, poll_id=poll_id)])[0]
-        if isinstance(result, DomainError):
+        if isinstance(result, Exception):
             raise result
         return result
 
-    def answer_all(self, requests: Sequence[VoteRequest]) -> list[VoteOutcome | DomainError]:
-        """Applies answers in the order given, one transaction per poll, once per delivery.
+    def answer_all(self, requests: Sequence[VoteRequest]) -> list[Outcome]:
+        """Applies answers in the order given, in one transaction, once per delivery.
 
-        Each request gets its outcome (with the results, if the voter may see them) or the reason
-        it was refused; one refusal does not stop the others.
+        Returns once that transaction has committed. Each request gets its outcome (with the
+        results, if the voter may see them), the reason it was refused, or the error that kept it
+        from being stored: each poll's answers are applied in a savepoint, and if that fails, each
+        answer in a savepoint of its own, so one failing answer fails no other. Raises when the
+        transaction as a whole could not commit (then nothing of it was stored).
         """
-        results: list[VoteOutcome | DomainError | None] = [None] * len(requests)
+        results: list[Outcome | None] = [None] * len(requests)
         polls = self._resolve(requests, results)
         with self.db.session() as session:
             partners = PartnerRepository(session).by_slack_ids(sorted({r.user for r in requests}))
@@ -126,17 +136,20 @@ class PollAnswers(PollServiceBase):
         for position, poll_id in enumerate(polls):
             if poll_id is not None:
                 groups.setdefault(poll_id, []).append(position)
-        for poll_id, positions in groups.items():
-            outcomes = self._apply_retrying(
-                poll_id, [(requests[i], people.get(requests[i].user)) for i in positions]
-            )
-            for position, outcome in zip(positions, self._with_results(poll_id, outcomes), strict=True):
+        applied: dict[int, list[Outcome]] = {}
+        with self.db.write_session() as session:
+            # Polls in id order: two processes writing the same polls lock their rows in one order.
+            for poll_id in sorted(groups):
+                items = [(requests[i], people.get(requests[i].user)) for i in groups[poll_id]]
+                applied[poll_id] = self._apply_isolated(session, poll_id, items)
+        for poll_id, outcomes in applied.items():
+            if any(isinstance(o, VoteOutcome) and o.counted for o in outcomes):
+                self.updates.request(poll_id)
+            for position, outcome in zip(groups[poll_id], self._with_results(poll_id, outcomes), strict=True):
                 results[position] = outcome
         return [r if r is not None else UnknownPoll() for r in results]
 
-    def _resolve(
-        self, requests: Sequence[VoteRequest], results: list[VoteOutcome | DomainError | None]
-    ) -> list[int | None]:
+    def _resolve(self, requests: Sequence[VoteRequest], results: list[Outcome | None]) -> list[int | None]:
         """The poll id of each request; a request whose poll is unknown gets UnknownPoll."""
         found: dict[tuple[str, str], int | DomainError] = {}
         polls: list[int | None] = []
@@ -157,39 +170,49 @@ class PollAnswers(PollServiceBase):
                 polls.append(poll)
         return polls
 
+    def _apply_isolated(self, session: Session, poll_id: int, items: list[_Item]) -> list[Outcome]:
+        """The poll's answers in one savepoint; if that fails, each answer in its own."""
+        try:
+            return list(self._apply_retrying(session, poll_id, items))
+        except DBAPIError as error:
+            if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+                raise  # the connection is gone: the whole transaction fails, each voter hears so
+            failure: Exception = error
+        except Exception as error:
+            failure = error
+        if len(items) == 1:
+            log.error("could not record an answer to poll %s", poll_id, exc_info=failure)
+            return [failure]
+        return [outcome for item in items for outcome in self._apply_isolated(session, poll_id, [item])]
+
     def _apply_retrying(
-        self, poll_id: int, items: list[tuple[VoteRequest, PartnerInfo | None]]
+        self, session: Session, poll_id: int, items: list[_Item]
     ) -> list[VoteOutcome | DomainError]:
         for _ in range(WRITE_ATTEMPTS):
             try:
-                outcomes = self._apply(poll_id, items)
+                with session.begin_nested():
+                    return self._apply(session, poll_id, items)
             except IntegrityError:
-                continue
-            if any(isinstance(o, VoteOutcome) and o.counted for o in outcomes):
-                self.updates.request(poll_id)
-            return outcomes
+                continue  # another process stored the same ballot meanwhile: read again
         raise RuntimeError("could not record the answers; the database is too busy")
 
-    def _apply(
-        self, poll_id: int, items: list[tuple[VoteRequest, PartnerInfo | None]]
-    ) -> list[VoteOutcome | DomainError]:
-        with self.db.session() as session:
-            repo = PollRepository(session)
-            if not repo.lock_open(poll_id):
-                poll = repo.get(poll_id)
-                refusal: DomainError = UnknownPoll() if poll is None else PollClosed(to_view(poll))
-                return [refusal] * len(items)
+    def _apply(self, session: Session, poll_id: int, items: list[_Item]) -> list[VoteOutcome | DomainError]:
+        repo = PollRepository(session)
+        if not repo.lock_open(poll_id):
             poll = repo.get(poll_id)
-            assert poll is not None
-            batch = _Batch(to_view(poll), repo.key(poll_id), [request for request, _ in items])
-            audience = repo.audience(poll_id) if batch.poll.audience is Audience.CHANNEL else None
-            ballots = repo.ballots_for(poll_id, list(batch.voters.values()))
-            batch.load(ballots, repo.seen_deliveries(list(batch.deliveries.values())))
-            outcomes = [batch.apply(request, partner, audience) for request, partner in items]
-            self._write(repo, batch, ballots)
-            if batch.poll.per_organisation:
-                _one_ballot_per_organisation(repo, batch, items)
-            return outcomes
+            refusal: DomainError = UnknownPoll() if poll is None else PollClosed(to_view(poll))
+            return [refusal] * len(items)
+        poll = repo.get(poll_id)
+        assert poll is not None
+        batch = _Batch(to_view(poll), repo.key(poll_id), [request for request, _ in items])
+        audience = repo.audience(poll_id) if batch.poll.audience is Audience.CHANNEL else None
+        ballots = repo.ballots_for(poll_id, list(batch.voters.values()))
+        batch.load(ballots, repo.seen_deliveries(list(batch.deliveries.values())))
+        outcomes = [batch.apply(request, partner, audience) for request, partner in items]
+        self._write(repo, batch, ballots)
+        if batch.poll.per_organisation:
+            _one_ballot_per_organisation(repo, batch, items)
+        return outcomes
 
     @staticmethod
     def _write(repo: PollRepository, batch: _Batch, ballots: dict[str, PollBallot]) -> None:
@@ -213,16 +236,19 @@ class PollAnswers(PollServiceBase):
         for delivery_key in batch.counted_deliveries:
             repo.add_delivery(poll_id, delivery_key)
 
-    def _with_results(
-        self, poll_id: int, outcomes: list[VoteOutcome | DomainError]
-    ) -> list[VoteOutcome | DomainError]:
+    def _with_results(self, poll_id: int, outcomes: list[Outcome]) -> list[Outcome]:
         """Each outcome with the results its voter may see (computed once for the batch)."""
         if not any(isinstance(o, VoteOutcome) for o in outcomes):
             return outcomes
-        with self.db.session() as session:
-            poll = PollRepository(session).get(poll_id)
-            results = self._results(session, poll, None, depth=0, reveal=True) if poll else None
-        shown: list[VoteOutcome | DomainError] = []
+        try:
+            with self.db.session() as session:
+                poll = PollRepository(session).get(poll_id)
+                results = self._results(session, poll, None, depth=0, reveal=True) if poll else None
+        except SQLAlchemyError:
+            # The answers are stored; only the figures beside their confirmations are missing.
+            log.warning("could not read the results of poll %s for the confirmations", poll_id, exc_info=True)
+            results = None
+        shown: list[Outcome] = []
         for outcome in outcomes:
             if isinstance(outcome, VoteOutcome) and results is not None:
                 visible = outcome.poll.results_visible_to(outcome.answer is not None)

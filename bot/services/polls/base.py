@@ -15,7 +15,7 @@ from bot.domain.polls.kinds import WHOLE, Audience, PollKind, PollStatus, Visibi
 from bot.domain.polls.tallies import AttributedAnswer, PollResults, tally
 from bot.services.partners import PartnerService, to_info
 from bot.services.poll_updates import MessageRefresher
-from bot.services.poll_votes import VoteQueue
+from bot.services.poll_votes import VoteWriter
 from bot.services.ports import PollNotices
 from storage.db import Database
 from storage.models import Poll
@@ -90,7 +90,7 @@ class PollServiceBase:
     reminder_lead: timedelta
     refresh_interval: float
     updates: MessageRefresher
-    votes: VoteQueue
+    votes: VoteWriter
     # Told each poll this process closed, after its close committed (a common-wording round's result).
     closed_listeners: list[Callable[[int], object]]
 

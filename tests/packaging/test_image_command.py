@@ -77,7 +77,8 @@ def container(installed_image: Path, fake_slack: FakeSlack, tmp_path: Path) -> I
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
+        # A clean shutdown: what was in flight is finished and the process says it stopped.
+        assert process.wait(timeout=20) == 0, process.stdout.read() if process.stdout else ""
 
 
 def test_the_images_command_migrates_and_serves_slack_from_a_fresh_environment(

@@ -34,6 +34,8 @@ def run_bot(services: Services) -> None:
     stop = _stop_on_signals()
     scheduler.start()
     try:
+        if stop.is_set():
+            return  # stopped while starting up: nothing was taken yet
         if settings.socket_mode:
             _serve_socket_mode(services, client, stop)
         else:

@@ -38,13 +38,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import itertools
 
-from bot.app import EVENTS_PATH, build_bot, create_web_app
+from bot.app import build_bot
 from bot.config import load_settings
 from bot.demo import CHANNEL, seed_workspace
 from bot.domain.partners import PartnerInfo, Role
 from bot.localslack import FakeSlack, Response, SlackSender, sign
 from bot.server import BotServer
 from bot.services import Services
+from bot.web import EVENTS_PATH, create_web_app
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"

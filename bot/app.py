@@ -1,4 +1,5 @@
-"""The composition root: services, Web API client, outbound adapter, Bolt app and HTTP server.
+"""The composition root: services, Web API client, outbound adapter and Bolt app (the HTTP
+routes are in bot/web.py).
 
 With runner.py, cli.py and demo.py, the only code that knows both the handlers and the services.
 """
@@ -12,24 +13,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 import handlers
 from bot.config import Settings
 from bot.services import Services, build_services
+from bot.slack_api_counter import SlackApiCounter
 from bot.slack_retries import retry_handlers
 from handlers.outbound import SlackOutbound
 from storage.db import Database
 
 T = TypeVar("T")
 log = logging.getLogger("consult_bot")
-EVENTS_PATH = "/slack/events"
 
 
 class ListenerPool(ThreadPoolExecutor):
@@ -98,7 +93,8 @@ def make_web_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=settings.slack_api_url,
         timeout=15,
-        retry_handlers=retry_handlers(),
+        # The counter first: it sees every attempt and retries none.
+        retry_handlers=[SlackApiCounter(), *retry_handlers()],
     )
 
 
@@ -120,26 +116,3 @@ def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
     app.middleware(_sticky_ack)
     handlers.register(app, services)
     return app
-
-
-def create_web_app(bolt_app: App, services: Services) -> Starlette:
-    """`POST /slack/events` and `GET /healthz`; Bolt's dispatch runs off the event loop."""
-
-    async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
-        return to_starlette_response(bolt_response)
-
-    async def healthz(_request: Request) -> Response:
-        ready = await run_in_threadpool(services.db.ping)
-        return JSONResponse(
-            {"ok": ready, "database": "reachable" if ready else "unreachable"},
-            status_code=200 if ready else 503,
-        )
-
-    return Starlette(
-        routes=[
-            Route(EVENTS_PATH, slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ]
-    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import urllib.error
 from collections.abc import Callable, Sequence
@@ -14,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import CsvRowError, DomainError
+from bot.logs import configure_logging
 from bot.services import Services
 from bot.services.data_rights import OPERATOR
 from bot.services.exports import ExportFormat
@@ -23,9 +23,7 @@ from bot.services.exports.collect import check_writable, write_json_file
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Migrations run before every command; their chatter belongs in debug output only.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    _configure_logging()
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
@@ -49,6 +47,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _configure_logging() -> None:
+    """LOG_FORMAT from the environment or .env; the secrets it knows are masked in every warning."""
+    try:
+        settings = load_settings()
+    except ConfigError:
+        configure_logging()  # the command itself reports the bad setting
+        return
+    secrets = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    configure_logging(settings.log_format, tuple(s.get_secret_value() for s in secrets if s is not None))
 
 
 def _parser() -> argparse.ArgumentParser:

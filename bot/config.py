@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     digest_cron: str = "0 8 * * MON"
     consult_timezone: str = "Europe/Brussels"
     working_language: str = "English"
+    # Log lines as text, or one JSON object per line (`json`) for a log collector.
+    log_format: Literal["text", "json"] = "text"
     # Page size of `/recs`: ten sections plus navigation stays far below Slack's 50-block cap.
     recs_page_size: int = Field(default=10, ge=1, le=20)
     # Consultations: default deadline, reminder lead, how an organisation's position is set

@@ -11,8 +11,9 @@ from types import TracebackType
 import uvicorn
 from slack_sdk import WebClient
 
-from bot.app import EVENTS_PATH, ListenerPool, create_bolt_app, create_web_app
+from bot.app import ListenerPool, create_bolt_app
 from bot.services import Services
+from bot.web import EVENTS_PATH, create_web_app
 
 
 class BotServer:
@@ -38,6 +39,8 @@ class BotServer:
             access_log=False,
             lifespan="off",
             timeout_keep_alive=30,
+            # The process's logging (bot.logs: LOG_FORMAT, redaction) applies to uvicorn's records too.
+            log_config=None,
         )
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot.domain.periods import Period, ended_period
 from bot.jobs.consultations import reconcile_open
+from bot.metrics import DIGEST_RUNS
 from bot.scheduler import BotScheduler
 from bot.services import Services
 from bot.services.digest_delivery import DeliveryReport
@@ -40,6 +41,7 @@ def send_period_digest(services: Services, period: Period) -> DeliveryReport:
     reconcile_open(services)
     built = services.digest.build(period, _now())
     report = services.digest_delivery.deliver(built)
+    DIGEST_RUNS.labels(outcome="incomplete" if report.failed else "delivered").inc()
     log.info("digest %s: %s", period.key, report.describe())
     return report
 

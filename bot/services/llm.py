@@ -17,6 +17,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
+from bot.metrics import count_llm_usage
 
 ErrorKind = Literal["timeout", "rate_limited", "server_error", "connection", "http_error", "invalid_output"]
 M = TypeVar("M", bound=BaseModel)
@@ -75,6 +76,15 @@ class LLMClient:
 
     def complete(self, *, system: str, user: str, schema_name: str, reply_type: type[M]) -> LLMReply[M]:
         """Partner text belongs in `user` only; the system message holds our instructions."""
+        try:
+            reply = self._complete(system, user, schema_name, reply_type)
+        except LLMError as error:
+            count_llm_usage(error.kind, error.usage.prompt_tokens, error.usage.completion_tokens)
+            raise
+        count_llm_usage("ok", reply.usage.prompt_tokens, reply.usage.completion_tokens)
+        return reply
+
+    def _complete(self, system: str, user: str, schema_name: str, reply_type: type[M]) -> LLMReply[M]:
         response = self._request(system, user, schema_name, strict_schema(reply_type))
         usage = _usage(response, system + user)
         content = _content(response, usage)

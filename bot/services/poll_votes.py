@@ -23,6 +23,7 @@ from concurrent.futures import Future
 
 from bot.domain.errors import DomainError
 from bot.domain.polls.answers import VoteOutcome, VoteRequest
+from bot.metrics import VOTES_STORED
 
 log = logging.getLogger("consult_bot.polls.votes")
 Result = VoteOutcome | DomainError | Exception
@@ -125,6 +126,7 @@ class VoteWriter:
             # Nothing of this batch was committed: each of its voters hears so.
             log.exception("could not write %d vote(s)", len(requests))
             results = [error] * len(requests)
+        VOTES_STORED.inc(sum(1 for r in results if isinstance(r, VoteOutcome) and r.counted))
         for (_, future, _), result in zip(batch, results, strict=True):
             future.set_result(result)
         with self._changed:

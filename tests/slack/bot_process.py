@@ -60,7 +60,7 @@ class BotProcess:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
-    def wait_healthy(self, timeout: float = 30.0) -> None:
+    def wait_healthy(self, timeout: float = 90.0) -> None:
         assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

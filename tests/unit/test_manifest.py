@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import EVENTS_PATH
 from bot.config import Settings
+from bot.web import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ROOT / "handlers"

@@ -22,8 +22,11 @@ from bot.server import BotServer
 from bot.services import Services
 
 log = logging.getLogger("consult_bot")
-# Seconds given to the work in flight at shutdown (a supervisor's SIGKILL usually comes after 10-30).
-_DRAIN_SECONDS = 10.0
+# Seconds given at shutdown to the listeners in flight, then to the queued votes, then to the poll
+# messages: ten in all, within the time supervisors allow before their SIGKILL.
+_LISTENER_SECONDS = 4.0
+_VOTE_SECONDS = 3.0
+_UPDATE_SECONDS = 3.0
 
 
 def run_bot(services: Services) -> None:
@@ -49,9 +52,9 @@ def run_bot(services: Services) -> None:
     finally:
         log.info("stopping: writing queued votes and updating poll messages")
         scheduler.shutdown()
-        if not services.polls.votes.close(_DRAIN_SECONDS):
+        if not services.polls.votes.close(_VOTE_SECONDS):
             log.error("votes were still being written when the bot stopped")
-        services.polls.updates.flush(_DRAIN_SECONDS)
+        services.polls.updates.flush(_UPDATE_SECONDS)
         log.info("stopped")
 
 
@@ -73,7 +76,7 @@ def _serve_socket_mode(services: Services, client: WebClient, stop: threading.Ev
 
 def _finish_listeners(app: App) -> None:
     pool = app.listener_runner.listener_executor
-    if isinstance(pool, ListenerPool) and not pool.wait_idle(_DRAIN_SECONDS):
+    if isinstance(pool, ListenerPool) and not pool.wait_idle(_LISTENER_SECONDS):
         log.error("listeners were still busy when the bot stopped")
 
 

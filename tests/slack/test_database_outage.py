@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.server import BotServer
-from bot.services import Services, build_services
+from bot.app import build_bot
+from bot.services import Services
 from storage.db import Database
 from tests.conftest import CHANNEL, SIGNING_SECRET, eventually, test_settings
 from tests.slack.tcp_proxy import TcpProxy
@@ -33,7 +34,7 @@ def proxied(consortium: Services, fake_slack: FakeSlack) -> Iterator[tuple[BotSe
     url = make_url(consortium.db.url)
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     proxied_url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    services = build_services(test_settings(proxied_url, fake_slack.api_url), db=Database(proxied_url))
+    services = build_bot(test_settings(proxied_url, fake_slack.api_url), db=Database(proxied_url))
     server = BotServer(services).start()
     fake_slack.reset()
     try:

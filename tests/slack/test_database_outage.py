@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.app import build_bot
 from bot.localslack import FakeSlack, Message, SlackSender
 from bot.server import BotServer
-from bot.app import build_bot
 from bot.services import Services
 from storage.db import Database
 from tests.conftest import CHANNEL, SIGNING_SECRET, eventually, test_settings

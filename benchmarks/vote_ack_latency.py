@@ -42,7 +42,8 @@ from bot.app import build_bot
 from bot.config import load_settings
 from bot.demo import CHANNEL, seed_workspace
 from bot.domain.partners import PartnerInfo, Role
-from bot.localslack import FakeSlack, Response, SlackSender, sign
+from bot.localslack import FakeSlack, Response, SendOptions, SlackSender, sign
+from bot.localslack.transport import Outgoing
 from bot.server import BotServer
 from bot.services import Services
 from bot.web import EVENTS_PATH, create_web_app
@@ -181,8 +182,8 @@ class Recorder(SlackSender):
         super().__init__("http://127.0.0.1/", SECRET, fake)
         self.bodies: list[str] = []
 
-    def send_raw(self, url: str, body: str, content_type: str, **opts: Any) -> Response:
-        self.bodies.append(body)
+    def _deliver(self, request: Outgoing, opts: SendOptions) -> Response:
+        self.bodies.append(request.body)
         return Response(status=200, body="", json=None, headers={})
 
 

@@ -82,7 +82,7 @@ def _sticky_ack(context: BoltContext, next: Callable[[], None]) -> None:
 
 def build_bot(settings: Settings, db: Database | None = None) -> Services:
     """The services, telling Slack what happens through the outbound adapter and its own client."""
-    return build_services(settings, SlackOutbound(make_web_client(settings)), db=db)
+    return build_services(settings, SlackOutbound(make_web_client(settings), settings.timezone), db=db)
 
 
 def make_web_client(settings: Settings) -> WebClient:

@@ -47,11 +47,14 @@ def post_consultation(client: WebClient, services: Services, view: ConsultationV
     view = services.consultations.attach(view.id, str(posted["ts"]), None)
     link = client.chat_getPermalink(channel=str(posted["channel"]), message_ts=str(posted["ts"]))
     services.consultations.set_permalink(view.id, str(link["permalink"]))
+    services.home.out_of_date()  # every organisation now has a position to give
     return services.consultations.view(view.id)
 
 
 def refresh_root(services: Services, consultation_id: int) -> None:
     """Re-renders the root message from the stored state (positions, version, status)."""
+    # A position or a new version also changes what people's Homes list.
+    services.home.out_of_date()
     services.outbound.consultation_changed(services.consultations.view(consultation_id))
 
 

@@ -118,3 +118,15 @@ class PrivacyCallback(StrEnum):
     """The erasure's confirmation modal; its private_metadata is the person's Slack id."""
 
     ERASE = "privacy_erase_submit"
+
+
+class HomeAction(StrEnum):
+    """Controls of the App Home (answering uses the poll and consultation elements themselves)."""
+
+    PAGE = "home_page"  # `home_page_previous` and `home_page_next`, value `<list>:<page>`
+    REMIND = "home_remind"  # value `P<n>` (a poll) or `R<n>` (its open consultation)
+    NEW_POLL = "home_new_poll"
+    NEW_CONSULTATION = "home_new_consultation"
+    DIGEST_PREVIEW = "home_digest_preview"
+    ANNEX = "home_annex"  # value: the export format
+    MY_DATA = "home_my_data"

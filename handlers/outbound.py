@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.bridging_rounds import RoundView
 from bot.domain.consultations.views import ConsultationView, RevisionResult
 from bot.domain.digest import DigestContent
+from bot.domain.home import HomeScreen
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.tallies import PollResults
 from bot.services.consultations.comments import ThreadNotFound
@@ -34,17 +36,21 @@ from handlers.blocks.consultations import (
 from handlers.blocks.digest import digest_overview, digest_thread_parts
 from handlers.blocks.polls import poll_message, reminder_dm
 from handlers.consultation_flow import post_in_thread
+from handlers.home_publisher import HomePublisher
 from handlers.slack_errors import MESSAGE_GONE, slack_error
 
 log = logging.getLogger("consult_bot.outbound")
 T = TypeVar("T")
+_UTC = ZoneInfo("UTC")
 
 
 class SlackOutbound:
     """Implements bot.services.ports.Outbound with the bot's Web API client."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, zone: ZoneInfo = _UTC) -> None:
         self.client = client
+        # Homes show deadlines in each person's Slack time zone; this one when Slack has none.
+        self._homes = HomePublisher(client, zone)
 
     # -- polls ------------------------------------------------------------------------------------
 
@@ -187,6 +193,13 @@ class SlackOutbound:
             ),
         )
         return channel, ts
+
+    # -- App Homes --------------------------------------------------------------------------------
+
+    def publish_home(
+        self, user_id: str, screen: HomeScreen | None, pages: Mapping[str, int], *, force: bool
+    ) -> None:
+        self._homes.publish(user_id, screen, pages, force=force)
 
     # -- the Web API ------------------------------------------------------------------------------
 

@@ -102,6 +102,7 @@ def post_poll_message(client: WebClient, services: Services, poll: PollView) -> 
             raise _not_there(channel_id) from exc
         raise
     services.polls.record_message(poll.id, str(posted["channel"]), str(posted["ts"]))
+    services.home.out_of_date()  # a new poll waits for its audience's answers
 
 
 def clicked_message(body: dict[str, Any]) -> tuple[str, str]:
@@ -127,34 +128,52 @@ def poll_number(value: str) -> int | None:
     return int(number) if number.isdigit() else None
 
 
+def from_home(body: dict[str, Any]) -> bool:
+    """Whether the element was used in a view (the App Home), not on a message."""
+    return (body.get("container") or {}).get("type") == "view"
+
+
 def locate(services: Services, body: dict[str, Any], action: dict[str, Any]) -> PollView:
-    """The poll behind the clicked message (its channel and timestamp), or UnknownPoll."""
-    return services.polls.for_message(*clicked_message(body), poll_number(element_value(action)))
+    """The poll behind the clicked message (its channel and timestamp), or UnknownPoll; from the
+    Home, whose elements carry the poll's number, the poll of that number."""
+    number = poll_number(element_value(action))
+    if from_home(body) and number is not None:
+        return services.polls.get(number)
+    return services.polls.for_message(*clicked_message(body), number)
 
 
 def vote_request(body: dict[str, Any], action: dict[str, Any], change: Change) -> VoteRequest:
-    """A click on a poll message as a vote to queue."""
+    """A click on a poll message (or on the poll in the Home) as a vote to queue."""
     return VoteRequest(
         user=body["user"]["id"],
         change=change,
         delivery=delivery_id(body, action),
-        message=clicked_message(body),
+        message=None if from_home(body) else clicked_message(body),
         number=poll_number(element_value(action)),
     )
 
 
-def tell_voter(respond: Respond) -> Callable[[VoteOutcome | Exception], None]:
-    """How a queued vote's outcome reaches the voter: their current answer, or why not (ephemeral)."""
+def tell_voter(
+    respond: Respond, client: WebClient, body: dict[str, Any]
+) -> Callable[[VoteOutcome | Exception], None]:
+    """How a queued vote's outcome reaches the voter: their current answer, or why not (ephemeral).
+    A vote from the Home has no message to answer under (no response_url): the Home itself shows it
+    was counted, and a refusal comes as a direct message."""
+    user = str(body["user"]["id"])
+    reply = respond if body.get("response_url") else None
 
     def tell(result: VoteOutcome | Exception) -> None:
         if isinstance(result, VoteOutcome):
-            if not result.counted:
+            if not result.counted or reply is None:
                 return  # a repeated delivery: the voter already has their confirmation
             text, blocks = confirmation(result.poll, result.answer, result.results)
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+            reply(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
             return
-        message = result.message if isinstance(result, DomainError) else _UNEXPECTED
-        respond(text=fallback(message), response_type="ephemeral", replace_original=False)
+        message = fallback(result.message if isinstance(result, DomainError) else _UNEXPECTED)
+        if reply is None:
+            client.chat_postMessage(channel=user, text=message)
+        else:
+            reply(text=message, response_type="ephemeral", replace_original=False)
 
     return tell
 

@@ -168,5 +168,6 @@ def slack(bot_server: BotServer, fake_slack: FakeSlack, consortium: Services) ->
     # Work after the acks must end before the next test clears the database under it.
     assert bot_server.wait_idle(), "the bot's listeners were still busy 10 s after the test"
     assert consortium.polls.votes.flush() and consortium.polls.updates.flush(), "poll work still queued"
+    assert consortium.home.updates.flush(), "Homes still being published"
     assert bot_server.wait_idle()
     fake_slack.reset()

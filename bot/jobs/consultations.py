@@ -43,6 +43,7 @@ def sweep(services: Services, now: datetime | None = None) -> SweepReport:
     outbound = services.outbound
     for view in services.consultations.close_due(now):
         report.closed.append(view)
+        services.home.out_of_date()  # it leaves everyone's Home
         try:
             outbound.consultation_closed(view, services.consultations.coordinators())
         except DeliveryFailed as failure:

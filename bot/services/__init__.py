@@ -73,7 +73,14 @@ def build_services(settings: Settings, outbound: Outbound, db: Database | None =
         digest=digest,
         digest_delivery=DigestDelivery(settings, partners, digest, outbound),
         consensus=consensus,
-        home=HomeService(db, consensus),
+        home=HomeService(
+            db,
+            consensus,
+            partners,
+            consultations,
+            outbound,
+            retry_after_failure=settings.slack_retry_later_seconds,
+        ),
         audit=audit,
         data_rights=DataRightsService(db, settings.data_retention_days),
         bridging=BridgingService(
@@ -84,6 +91,8 @@ def build_services(settings: Settings, outbound: Outbound, db: Database | None =
     # A closed ranking poll of a common-wording round gives the round its result; digests report rounds.
     polls.closed_listeners.append(services.bridging.poll_closed)
     digest.wording_rounds = services.bridging.digest_rounds
+    # A vote, or a poll's close, changes what people's Homes list.
+    polls.changed_listeners.append(services.home.poll_changed)
     services.export.contributors.append(consultation_contributor(consultations))
     services.export.contributors.append(poll_contributor(services.polls))
     services.export.contributors.append(consensus_contributor(services.consensus))

@@ -2,19 +2,25 @@
 latest digest's headline, and for coordinators a dashboard and the consensus board.
 
 A screen is read in one session with a fixed number of bulk queries (never one per poll, consultation
-or partner).
+or partner). Homes go out of date when polls or consultations change; `out_of_date` marks them and a
+coalescing refresher publishes each through the outbound port, at most once per person per interval.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import fields
+import hashlib
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
+from bot.domain.clock import utcnow
 from bot.domain.consensus.recommendations import recommendation_figures
 from bot.domain.consensus.scales import Snapshot, trend
 from bot.domain.consensus.thresholds import Organisation
 from bot.domain.consultations.kinds import Position
+from bot.domain.consultations.views import ConsultationView
+from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.home import (
     BoardRow,
     ConsultationItem,
@@ -30,22 +36,52 @@ from bot.domain.home import (
 from bot.domain.partners import PartnerInfo
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.kinds import Audience
+from bot.domain.polls.tallies import PollResults
 from bot.domain.recommendations import Status, format_ref
 from bot.services.consensus import ConsensusService, registered_organisations, stances
-from bot.services.partners import to_info
+from bot.services.consultations import ConsultationService
+from bot.services.partners import PartnerService, to_info
+from bot.services.poll_updates import MessageRefresher
 from bot.services.polls.base import to_view
+from bot.services.ports import HomeNotices
 from storage.db import Database
 from storage.models import Consultation, ConsultationPosition, Digest
+from storage.repositories.consultations import ConsultationRepository
 from storage.repositories.home import HomeRepository
 
 # Enough digests for a trend: the previous two periods.
 _TREND_HISTORY = 2
 
 
+@dataclass(frozen=True)
+class ConsultationReminder:
+    """Whom to remind of an open consultation: the members of each organisation without a position."""
+
+    consultation: ConsultationView
+    members: Mapping[str, tuple[str, ...]]  # organisation -> Slack user ids
+
+
 class HomeService:
-    def __init__(self, db: Database, consensus: ConsensusService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        consensus: ConsensusService,
+        partners: PartnerService,
+        consultations: ConsultationService,
+        notices: HomeNotices,
+        *,
+        interval: float = 1.0,
+        retry_after_failure: float = 30.0,
+    ) -> None:
         self.db = db
         self.consensus = consensus
+        self.partners = partners
+        self.consultations = consultations
+        self.notices = notices
+        self.updates = MessageRefresher[str](self._publish, interval, retry_after_failure=retry_after_failure)
+        # The page of each long list a person looks at (kept per process, like a browser's scroll).
+        self._pages: dict[str, dict[str, int]] = {}
+        self._pages_lock = threading.Lock()
 
     def screen(self, user: str) -> HomeScreen | None:
         """The person's Home, or None when they are not a registered partner."""
@@ -131,6 +167,85 @@ class HomeService:
             trend=trend(history, Snapshot.of(figures), self.consensus.thresholds),
             blocked=figures.blocked,
         )
+
+    # -- what the Home's controls do ----------------------------------------------------------------
+
+    def working_channel(self) -> str:
+        """The channel a poll or consultation started from the Home goes to."""
+        with self.db.session() as session:
+            channel = HomeRepository(session).working_channel()
+        if channel is None:
+            raise DomainError(
+                "I do not know the consortium's channel yet: run `/poll` or `/consult` once in the channel "
+                "where polls and consultations should go; the Home's buttons use that channel afterwards."
+            )
+        return channel
+
+    def require_coordinator(self, user: str, what: str) -> PartnerInfo:
+        partner = self.partners.require(user)
+        if not partner.is_coordinator:
+            raise NotAllowed(f"Only coordinators can {what}; your Home shows what needs your own answer.")
+        return partner
+
+    def consultation_reminder(self, ref: str, user: str, *, delivery: str) -> ConsultationReminder | None:
+        """`Remind` on the dashboard: the members of each organisation without a position on the open
+        consultation of `ref`. None when this click was already handled (a retried delivery must not
+        send the reminders twice)."""
+        coordinator = self.require_coordinator(user, "send reminders from the dashboard")
+        key = "remind:" + hashlib.sha256(f"{user}\n{delivery}".encode()).hexdigest()[:60]
+        view = self.consultations.latest(ref)
+        if view is None:
+            raise DomainError(f"{ref} has no consultation; start one with `/consult {ref}`.")
+        if not view.is_open:
+            raise DomainError(f"The consultation on {view.ref} is closed; there is nobody left to remind.")
+        people = self.partners.all()
+        with self.db.session() as session:
+            repo = ConsultationRepository(session)
+            if repo.audit_by_key(key) is not None:
+                return None
+            done = {p.organisation for p in repo.positions(view.id)}
+            members = {
+                org.name: tuple(p.slack_user_id for p in people if p.organisation == org.name)
+                for org in registered_organisations(people)
+                if org.name not in done
+            }
+            entry = repo.add_audit(
+                view.id, utcnow(), coordinator.slack_user_id, "remind", None, ", ".join(members)
+            )
+            entry.request_key = key
+        return ConsultationReminder(view, members)
+
+    # -- republishing --------------------------------------------------------------------------------
+
+    def pages(self, user: str) -> dict[str, int]:
+        with self._pages_lock:
+            return dict(self._pages.get(user, {}))
+
+    def turn_page(self, user: str, pages: Mapping[str, int]) -> None:
+        """Shows these pages of the person's lists, now."""
+        with self._pages_lock:
+            self._pages[user] = {**self._pages.get(user, {}), **pages}
+        self.out_of_date([user], force=True)
+
+    def out_of_date(self, users: Iterable[str] | None = None, *, force: bool = False) -> None:
+        """Marks these people's Homes (everyone registered when None) as to be published again;
+        forced when the person opened the Home (published even if it looks the same)."""
+        wanted = [p.slack_user_id for p in self.partners.all()] if users is None else list(users)
+        for user in wanted:
+            self.updates.request(user, final=force)
+
+    def poll_changed(self, results: PollResults) -> None:
+        """Whoever answered no longer has the poll to do, and the coordinators' counts moved; once
+        closed, the poll leaves everyone's Home."""
+        if not results.poll.is_open:
+            self.out_of_date()
+            return
+        coordinators = [p.slack_user_id for p in self.partners.coordinators()]
+        self.out_of_date([p.slack_user_id for p in results.respondents] + coordinators)
+
+    def _publish(self, user: str, forced: bool) -> float | None:
+        self.notices.publish_home(user, self.screen(user), self.pages(user), force=forced)
+        return None
 
 
 def _item(consultation: Consultation) -> ConsultationItem:

@@ -1,4 +1,4 @@
-"""Coalesced updates of poll messages: at most one update per poll per interval, whatever the vote rate.
+"""Coalesced updates of poll messages (and people's Homes): at most one update per key per interval.
 
 Votes only mark their poll as changed; one background thread publishes each changed poll, at
 most once per `interval` seconds, rendering the state of that moment, so fifty votes in a second
@@ -13,20 +13,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 from bot.services.ports import DeliveryFailed
 
 log = logging.getLogger("consult_bot.polls.updates")
 
-# (poll id, final) -> None when done, or seconds after which to try again.
-Publisher = Callable[[int, bool], float | None]
+K = TypeVar("K", bound=Hashable)
+# (key, final) -> None when done, or seconds after which to try again.
+KeyedPublisher = Callable[[K, bool], float | None]
+# For poll messages the key is the poll id.
+Publisher = KeyedPublisher[int]
 
 
-class MessageRefresher:
+class MessageRefresher(Generic[K]):
     def __init__(
         self,
-        publish: Publisher,
+        publish: KeyedPublisher[K],
         interval: float = 1.0,
         *,
         retry_after_failure: float = 30.0,
@@ -38,13 +42,13 @@ class MessageRefresher:
         self._publish = publish
         self._changed = threading.Condition()
         # Poll id -> whether the update is the final one of a poll this process closed.
-        self._pending: dict[int, bool] = {}
-        self._not_before: dict[int, float] = {}
+        self._pending: dict[K, bool] = {}
+        self._not_before: dict[K, float] = {}
         self._busy = 0
         self._thread: threading.Thread | None = None
         self._stopping = False
 
-    def request(self, poll_id: int, *, final: bool = False) -> None:
+    def request(self, poll_id: K, *, final: bool = False) -> None:
         """Marks the poll's message as out of date; returns at once."""
         with self._changed:
             self._pending[poll_id] = self._pending.get(poll_id, False) or final
@@ -70,7 +74,7 @@ class MessageRefresher:
             self._stopping = True
             self._changed.notify_all()
 
-    def _next(self) -> tuple[int, bool] | None:
+    def _next(self) -> tuple[K, bool] | None:
         """The next poll whose update is due (waiting as needed); None when stopping."""
         with self._changed:
             while not self._stopping:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from bot.domain.bridging_rounds import RoundView
 from bot.domain.consultations.views import ConsultationView, RevisionResult
 from bot.domain.digest import DigestContent
+from bot.domain.home import HomeScreen
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.tallies import PollResults
 
@@ -91,5 +92,15 @@ class BridgingNotices(Protocol):
         """Nothing could be drafted: the thread learns why."""
 
 
-class Outbound(PollNotices, ConsultationNotices, ThreadReader, DigestNotices, BridgingNotices, Protocol):
+class HomeNotices(Protocol):
+    def publish_home(
+        self, user_id: str, screen: HomeScreen | None, pages: Mapping[str, int], *, force: bool
+    ) -> None:
+        """The person's App Home shows this screen now (None: how to get registered), at these pages
+        of its long lists; a Home that would look as last published is skipped unless forced."""
+
+
+class Outbound(
+    PollNotices, ConsultationNotices, ThreadReader, DigestNotices, BridgingNotices, HomeNotices, Protocol
+):
     """Everything the services may tell (or ask) Slack; one implementation, in handlers/outbound.py."""

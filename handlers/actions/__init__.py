@@ -17,11 +17,12 @@ from handlers.actions import (
     consultation_revise,
     consultation_suggest,
     digest_past,
+    home_controls,
     poll_answer,
     poll_controls,
     recs_navigation,
 )
-from handlers.ids import Action, BridgingAction, ConsultAction, DigestAction, PollAction
+from handlers.ids import Action, BridgingAction, ConsultAction, DigestAction, HomeAction, PollAction
 
 
 def register(app: App) -> None:
@@ -48,3 +49,11 @@ def register(app: App) -> None:
     app.action(Action.RECS_PAGE.value)(recs_navigation.turn_page)
     app.action(Action.RECS_DETAIL.value)(recs_navigation.show_detail)
     app.action(DigestAction.SHOW_PAST.value)(digest_past.show_past)
+    # The App Home's own controls (its vote and position controls are the ones above).
+    app.action(home_controls.PAGE_BUTTON)(home_controls.turn_page)
+    app.action(HomeAction.REMIND.value)(home_controls.remind)
+    app.action(HomeAction.NEW_POLL.value)(home_controls.new_poll)
+    app.action(HomeAction.NEW_CONSULTATION.value)(home_controls.new_consultation)
+    app.action(HomeAction.DIGEST_PREVIEW.value)(home_controls.preview_digest)
+    app.action(home_controls.ANNEX_BUTTON)(home_controls.send_annex)
+    app.action(HomeAction.MY_DATA.value)(home_controls.send_my_data)

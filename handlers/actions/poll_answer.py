@@ -8,13 +8,14 @@ acknowledged only once the transaction holding it has committed: an acknowledged
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.domain.polls.answers import Click, Selection, VoteRequest
+from bot.domain.polls.answers import Click, Selection, VoteOutcome, VoteRequest
 from bot.services import Services
 from bot.services.poll_votes import Busy, Stopping
 from handlers.blocks.polls import answer_modal
@@ -34,22 +35,33 @@ _ACK_WITHIN = 2.5
 
 
 def vote(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
 ) -> None:
     change = Click(option_index(element_value(action)))
-    cast(services, vote_request(body, action, change), ack, respond)
+    cast(services, vote_request(body, action, change), ack, tell_voter(respond, client, body))
 
 
 def vote_many(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
 ) -> None:
     chosen = tuple(option_index(str(o["value"])) for o in action.get("selected_options") or [])
-    cast(services, vote_request(body, action, Selection(chosen)), ack, respond)
+    cast(services, vote_request(body, action, Selection(chosen)), ack, tell_voter(respond, client, body))
 
 
-def cast(services: Services, request: VoteRequest, ack: Ack, respond: Respond) -> None:
+def cast(
+    services: Services, request: VoteRequest, ack: Ack, tell: Callable[[VoteOutcome | Exception], None]
+) -> None:
     """Hands the vote to the writer, acknowledges once it is committed, then tells the voter."""
-    tell = tell_voter(respond)
     try:
         pending = services.polls.votes.submit(request)
     except (Busy, Stopping) as refusal:
@@ -71,7 +83,6 @@ def open_answer_form(
     body: dict[str, Any],
     action: dict[str, Any],
     client: WebClient,
-    respond: Respond,
     services: Services,
 ) -> None:
     ack()

@@ -42,12 +42,17 @@ def privacy(ack: Ack, command: dict[str, Any], client: WebClient, services: Serv
         return
     data = services.data_rights.export_data(subject or user, requester=user)
     ack(text=file_on_its_way("the copy of the data"), response_type="ephemeral")
+    send_personal_data(client, user, subject or user, data)
+
+
+def send_personal_data(client: WebClient, user: str, subject: str, data: dict[str, Any]) -> None:
+    """The copy of `subject`'s data as a JSON file in `user`'s direct messages."""
     content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    whom = "you" if subject in (None, user) else f"<@{subject}>"
+    whom = "you" if subject == user else f"<@{subject}>"
     send_file_dm(
         client,
         user,
-        ExportFile(f"personal-data-{subject or user}.json", content),
+        ExportFile(f"personal-data-{subject}.json", content),
         f"Everything the bot holds about {whom}",
     )
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.events import message
+from handlers.events import app_home_opened, message
 
 
 def register(app: App) -> None:
     app.event("message")(message.follow_thread)
+    app.event("app_home_opened")(app_home_opened.publish_home)

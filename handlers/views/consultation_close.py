@@ -25,4 +25,5 @@ def close(
     )
     ack()
     if result is not None:
+        services.home.out_of_date()  # it leaves everyone's Home
         services.outbound.consultation_closed(result.consultation, services.consultations.coordinators())

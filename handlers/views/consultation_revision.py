@@ -30,4 +30,5 @@ def publish(
     )
     ack()
     if result is not None:
+        services.home.out_of_date()  # organisations asked to confirm have it to do again
         services.outbound.consultation_revised(result)

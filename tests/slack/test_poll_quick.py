@@ -160,6 +160,7 @@ def test_a_click_on_a_poll_the_database_does_not_know_gets_a_clear_message(
 ) -> None:
     message = post_quick_poll(slack, fake_slack, '"Which day?" "Monday" "Tuesday"')
     eventually(lambda: consortium.polls.get(1).message_ts is not None)
+    assert consortium.home.updates.flush()  # the Homes the new poll changed are published
     clear(consortium.db)
     answer = click(slack, fake_slack, message, PARTNER, "poll_vote_0")
     assert "I don't know the poll P1 any more" in answer

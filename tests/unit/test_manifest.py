@@ -45,6 +45,7 @@ _EVENT_SCOPES = {
     "app_mention": "app_mentions:read",
     "reaction_added": "reactions:read",
     "reaction_removed": "reactions:read",
+    "app_home_opened": "",  # needs no scope of its own
 }
 
 
@@ -209,9 +210,17 @@ def test_commands_are_answered_unescaped_with_a_usage_hint(manifest: dict[str, A
 def test_every_bot_event_has_its_scope_and_commands_have_theirs(manifest: dict[str, Any]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
-        assert _EVENT_SCOPES.get(event, "unknown") in scopes, f"bot event {event} needs its scope"
+        scope = _EVENT_SCOPES.get(event, "unknown")
+        assert scope == "" or scope in scopes, f"bot event {event} needs its scope"
     assert "commands" in scopes
     assert {"chat:write", "im:write"} <= scopes, "the bot posts messages and opens DMs"
+
+
+def test_the_home_tab_is_enabled_and_its_event_subscribed(manifest: dict[str, Any]) -> None:
+    registered = (HANDLERS / "events" / "__init__.py").read_text(encoding="utf-8")
+    assert 'app.event("app_home_opened")' in registered
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
 
 
 def test_manifest_fields_fit_slacks_length_limits(manifest: dict[str, Any]) -> None:

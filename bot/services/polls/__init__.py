@@ -33,11 +33,12 @@ class PollService(PollCreation, PollAnswers, PollResultReads, PollClosing):
         self.notices = notices
         self.reminder_lead = reminder_lead
         self.refresh_interval = refresh_interval
-        self.updates = MessageRefresher(
+        self.updates = MessageRefresher[int](
             self.publish_message, refresh_interval, retry_after_failure=retry_after_failure
         )
         self.votes = VoteWriter(self.answer_all)
         self.closed_listeners = []
+        self.changed_listeners = []
 
 
 __all__ = ["PollService"]

@@ -154,15 +154,21 @@ class PollAnswers(PollServiceBase):
         found: dict[tuple[str, str], int | DomainError] = {}
         polls: list[int | None] = []
         for position, request in enumerate(requests):
-            if request.poll_id is not None or request.message is None:
+            if request.poll_id is not None or (request.message is None and request.number is None):
                 polls.append(request.poll_id)
                 continue
-            if request.message not in found:
+            # A click on the poll's message, or on the poll in someone's App Home (its number only).
+            where = request.message or ("", f"P{request.number}")
+            if where not in found:
                 try:
-                    found[request.message] = self.for_message(*request.message, request.number).id
+                    found[where] = (
+                        self.for_message(*request.message, request.number)
+                        if request.message
+                        else self.get(int(request.number or 0))
+                    ).id
                 except DomainError as error:
-                    found[request.message] = error
-            poll = found[request.message]
+                    found[where] = error
+            poll = found[where]
             if isinstance(poll, DomainError):
                 results[position] = poll
                 polls.append(None)

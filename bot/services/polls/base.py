@@ -89,10 +89,12 @@ class PollServiceBase:
     notices: PollNotices
     reminder_lead: timedelta
     refresh_interval: float
-    updates: MessageRefresher
+    updates: MessageRefresher[int]
     votes: VoteWriter
     # Told each poll this process closed, after its close committed (a common-wording round's result).
     closed_listeners: list[Callable[[int], object]]
+    # Told each time a poll's message was brought up to date (people's Homes follow it).
+    changed_listeners: list[Callable[[PollResults], object]]
 
     def get(self, number: int) -> PollView:
         with self.db.session() as session:

@@ -139,6 +139,11 @@ class PollClosing(PollServiceBase):
             return claim.retry_in
         self.notices.poll_changed(claim.results)
         self.refreshed(poll_id)
+        for listener in self.changed_listeners:
+            try:
+                listener(claim.results)
+            except Exception:
+                log.exception("a listener of the change of poll %s failed", poll_id)
         return None
 
     def send_reminder(self, reminder: Reminder) -> list[str]:

@@ -27,7 +27,7 @@ from bot.domain.polls.kinds import OPTION_MAX, PollKind
 from handlers.blocks.common import MODAL_BLOCKS_MAX, escape, quoted, truncate
 from handlers.blocks.home_dashboard import dashboard_blocks
 from handlers.blocks.home_parts import Page, button, closes, context, folded, header, section
-from handlers.blocks.polls import option_value, vote_action
+from handlers.blocks.polls.message import option_value, vote_action
 from handlers.ids import HomeAction, PollAction, position_action
 
 HOME_BLOCKS_MAX = MODAL_BLOCKS_MAX  # Slack's limit for a Home tab is also 100 blocks

@@ -8,7 +8,7 @@ from bot.services import Services
 
 
 def publish_home(event: dict[str, Any], services: Services) -> None:
-    # Bolt acknowledged the event already; the publish goes through the coalescing refresher (HomeService.updates).
+    # Bolt acknowledged the event already; HomeService.updates publishes it (coalesced).
     # The Messages tab sends this event too; only the Home tab shows the Home.
     if event.get("tab", "home") != "home":
         return

@@ -81,6 +81,9 @@ class HomeService:
         self.updates = MessageRefresher[str](self._publish, interval, retry_after_failure=retry_after_failure)
         # The page of each long list a person looks at (kept per process, like a browser's scroll).
         self._pages: dict[str, dict[str, int]] = {}
+        # Whose Home this process has published: Slack asks again (app_home_opened) whenever someone
+        # opens the tab, so only these Homes can be on screen with what this process changed.
+        self._shown: set[str] = set()
         self._pages_lock = threading.Lock()
 
     def screen(self, user: str) -> HomeScreen | None:
@@ -228,9 +231,13 @@ class HomeService:
         self.out_of_date([user], force=True)
 
     def out_of_date(self, users: Iterable[str] | None = None, *, force: bool = False) -> None:
-        """Marks these people's Homes (everyone registered when None) as to be published again;
-        forced when the person opened the Home (published even if it looks the same)."""
-        wanted = [p.slack_user_id for p in self.partners.all()] if users is None else list(users)
+        """Marks these people's Homes (everyone's when None) as to be published again; forced when
+        the person opened the Home (published even if it looks the same). A Home nobody opened yet
+        waits for its app_home_opened."""
+        with self._pages_lock:
+            if force:
+                self._shown.update(users or ())
+            wanted = set(self._shown) if users is None else set(users) & self._shown
         for user in wanted:
             self.updates.request(user, final=force)
 

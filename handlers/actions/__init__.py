@@ -10,12 +10,9 @@ from slack_bolt import App
 
 from handlers.actions import (
     bridging,
-    consultation_close,
     consultation_confirm,
-    consultation_on_behalf,
+    consultation_forms,
     consultation_position,
-    consultation_revise,
-    consultation_suggest,
     digest_past,
     home_controls,
     poll_answer,
@@ -39,10 +36,10 @@ def register(app: App) -> None:
     # Consultations.
     app.action(consultation_position.POSITION_BUTTON)(consultation_position.choose_position)
     app.action(ConsultAction.CONFIRM.value)(consultation_confirm.keep_position)
-    app.action(ConsultAction.SUGGEST.value)(consultation_suggest.suggest_wording)
-    app.action(ConsultAction.REVISE.value)(consultation_revise.publish_version)
-    app.action(ConsultAction.ON_BEHALF.value)(consultation_on_behalf.record_for_organisation)
-    app.action(ConsultAction.CLOSE.value)(consultation_close.close_consultation)
+    app.action(ConsultAction.SUGGEST.value)(consultation_forms.suggest_wording)
+    app.action(ConsultAction.REVISE.value)(consultation_forms.publish_version)
+    app.action(ConsultAction.ON_BEHALF.value)(consultation_forms.record_for_organisation)
+    app.action(ConsultAction.CLOSE.value)(consultation_forms.close_consultation)
     app.action(BridgingAction.FIND.value)(bridging.find_common_wording)
     app.action(BridgingAction.REVISE.value)(bridging.revise_with_critiques)
     # Recommendations and digests.

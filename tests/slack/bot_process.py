@@ -54,7 +54,12 @@ class BotProcess:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        self.wait_healthy()
+        try:
+            self.wait_healthy()
+        except BaseException:
+            # A bot that never became healthy must not outlive the test that started it.
+            self.kill()
+            raise
         return self
 
     def output(self) -> str:
@@ -84,7 +89,8 @@ class BotProcess:
     def kill(self) -> None:
         """SIGKILL: no chance to write anything more."""
         assert self.process is not None
-        self.process.kill()
+        if self.process.poll() is None:
+            self.process.kill()
         self.process.wait(timeout=10)
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 30.0) -> int:

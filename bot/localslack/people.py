@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.localslack.models import Channel, Message, User, tz_label_for
+from bot.localslack.models import Channel, Message, User
 from bot.localslack.state import Trigger, WorkspaceState
+from bot.localslack.timezones import tz_label_for
 
 
 class WorkspacePeople(WorkspaceState):

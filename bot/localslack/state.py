@@ -26,9 +26,9 @@ from bot.localslack.models import (
     StoredFile,
     User,
     View,
-    tz_label_for,
 )
 from bot.localslack.socket_mode import SocketModeServer
+from bot.localslack.timezones import tz_label_for
 from bot.localslack.wire import SlackError
 
 JSONDict = dict[str, Any]

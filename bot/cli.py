@@ -12,6 +12,7 @@ from pathlib import Path
 from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.domain.clock import utcnow
 from bot.domain.errors import CsvRowError, DomainError
 from bot.logs import configure_logging
 from bot.services import Services
@@ -190,7 +191,7 @@ def _digest(args: argparse.Namespace) -> int:
     if args.send:
         settings.bot_token()
     services = _services(settings)
-    now = datetime.now(UTC)
+    now = utcnow()
     period = current_period(settings.digest_cron, settings.timezone, now)
     complete = True
     if args.send:

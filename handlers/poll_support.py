@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +13,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.clock import utcnow
 from bot.domain.errors import DomainError
 from bot.domain.polls.answers import Change, VoteOutcome, VoteRequest
 from bot.domain.polls.drafts import PollDraft, PollView
@@ -38,7 +39,7 @@ class PollAnswerState(ModalState):
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
 
 
 def _not_there(channel_id: str) -> DomainError:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from bot.demo import COORDINATOR, Stage
+from bot.domain.clock import utcnow
 from bot.domain.periods import current_period
 from bot.jobs.digest import send_period_digest
 
@@ -12,7 +11,7 @@ from bot.jobs.digest import send_period_digest
 def weekly_digest(stage: Stage) -> None:
     """The coordinator's weekly digest of emerging consensus (offline summarizer, no LLM key)"""
     settings = stage.services.settings
-    period = current_period(settings.digest_cron, settings.timezone, datetime.now(UTC))
+    period = current_period(settings.digest_cron, settings.timezone, utcnow())
     stage.say("The scheduler fires DIGEST_CRON; the digest goes to every coordinator by direct message")
     since = len(stage.fake.all_messages())
     report = send_period_digest(stage.services, period)

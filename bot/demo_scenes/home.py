@@ -4,9 +4,10 @@ coordinator's dashboard. Each rendering is also saved under the demo's output di
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.demo import CHANNEL, COORDINATOR, Stage
+from bot.domain.clock import utcnow
 from bot.localslack import View
 from bot.localslack.render import render_view
 
@@ -42,7 +43,7 @@ def _show(stage: Stage, home: View, filename: str) -> None:
 
 def partner_home(stage: Stage) -> None:
     """A partner's Home: what waits for their answer, in their own time zone, answered in place"""
-    deadline = (datetime.now(UTC) + timedelta(days=4)).strftime("%Y-%m-%dT12:00")
+    deadline = (utcnow() + timedelta(days=4)).strftime("%Y-%m-%dT12:00")
     question = '"Hold the final conference in Brussels?" "Yes" "No" "Online only"'
     stage.say(f"Simone types  /poll {question} deadline={deadline}")
     stage.slack.slash("/poll", f"{question} deadline={deadline}", user=COORDINATOR, channel=CHANNEL)

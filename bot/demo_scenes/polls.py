@@ -3,10 +3,11 @@ prioritisation, a validity review of the earlier recommendations, and deadlines 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.demo import CHANNEL, COORDINATOR, Stage
+from bot.domain.clock import utcnow
 from bot.jobs.polls import close_due_polls, send_due_reminders
 from bot.localslack import Message
 from bot.localslack.render import render_message
@@ -70,7 +71,7 @@ def quick_poll(stage: Stage) -> None:
     stage.say('Simone types  /poll "Meet in Vienna?" "Yes"')
     response = stage.slack.slash("/poll", '"Meet in Vienna?" "Yes"', user=COORDINATOR, channel=CHANNEL)
     print("    Only Simone sees: " + str((response.json or {}).get("text", response.body)))
-    deadline = (datetime.now(UTC) + timedelta(days=5)).strftime("%Y-%m-%dT17:00")
+    deadline = (utcnow() + timedelta(days=5)).strftime("%Y-%m-%dT17:00")
     text = (
         '"Which day suits the partner meeting in Vienna?" "Tue 3 March" "Wed 4 March" "Thu 5 March" '
         f"deadline={deadline}"
@@ -198,7 +199,7 @@ def validity_review(stage: Stage) -> None:
 
 def deadlines(stage: Stage) -> None:
     """Deadlines and reminders: the scheduler reminds non-respondents once and closes the poll once"""
-    deadline = datetime.now(UTC) + timedelta(days=2)
+    deadline = utcnow() + timedelta(days=2)
     text = (
         '"Can you host a study visit in 2027?" "Yes" "No" "Not sure" anonymous '
         f"deadline={deadline:%Y-%m-%dT%H:%M}+00:00"

@@ -7,8 +7,8 @@ period's digest later (still once each), until everyone has it.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
+from bot.domain.clock import utcnow
 from bot.domain.periods import Period, ended_period
 from bot.jobs.consultations import reconcile_open
 from bot.metrics import DIGEST_RUNS
@@ -24,7 +24,7 @@ def register(scheduler: BotScheduler, services: Services) -> None:
     settings = services.settings
 
     def weekly() -> None:
-        send_period_digest(services, ended_period(settings.digest_cron, settings.timezone, _now()))
+        send_period_digest(services, ended_period(settings.digest_cron, settings.timezone, utcnow()))
 
     def catch_up() -> None:
         """At start: a period whose digest was missed while no process ran is sent now."""
@@ -39,7 +39,7 @@ def register(scheduler: BotScheduler, services: Services) -> None:
 def send_period_digest(services: Services, period: Period) -> DeliveryReport:
     """Reconciles the consultation threads, builds the period's digest (once) and delivers it (once)."""
     reconcile_open(services)
-    built = services.digest.build(period, _now())
+    built = services.digest.build(period, utcnow())
     report = services.digest_delivery.deliver(built)
     DIGEST_RUNS.labels(outcome="incomplete" if report.failed else "delivered").inc()
     log.info("digest %s: %s", period.key, report.describe())
@@ -57,7 +57,3 @@ def retry_missing(services: Services) -> DeliveryReport | None:
     if report.sent or report.failed:
         log.info("digest %s, sent again: %s", built.content.period_key, report.describe())
     return report
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.domain.clock import utcnow
 from bot.services.digest import BuiltDigest, DigestService
 from bot.services.partners import PartnerService
 from bot.services.ports import Attachment, DeliveryFailed, DigestNotices
@@ -75,7 +75,7 @@ class DigestDelivery:
                 report.failed.append((recipient, failure.error))
                 log.warning("the digest could not be sent to %s: %s", recipient, failure)
                 continue
-            self.digest.delivered(built.digest_id, recipient, channel, ts, datetime.now(UTC))
+            self.digest.delivered(built.digest_id, recipient, channel, ts, utcnow())
             report.sent.append(recipient)
         return report
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.domain.clock import utcnow
 from bot.domain.consultations.inputs import ConsultArgumentsError, default_deadline, parse_consult_arguments
 from bot.domain.errors import DomainError
 from bot.services import Services
@@ -33,7 +33,7 @@ def consult(
         if not choices:
             raise DomainError(nothing_to_consult())
         ack()
-        deadline = default_deadline(datetime.now(UTC), settings.consult_deadline_days, settings.timezone)
+        deadline = default_deadline(utcnow(), settings.consult_deadline_days, settings.timezone)
         view = picker_modal(
             choices, PickState(channel_id=channel).dump(), deadline.astimezone(settings.timezone).date()
         )

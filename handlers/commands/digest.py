@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, Respond
 
+from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed
 from bot.domain.periods import current_period
 from bot.services import Services
@@ -26,7 +26,7 @@ def digest(ack: Ack, command: dict[str, Any], respond: Respond, services: Servic
         return
     ack(text="Building the digest of this period so far…", response_type="ephemeral")
     settings = services.settings
-    now = datetime.now(UTC)
+    now = utcnow()
     built = services.digest.preview(current_period(settings.digest_cron, settings.timezone, now), now)
     text, blocks = digest_overview(built.content)
     respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)

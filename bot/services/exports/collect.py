@@ -10,11 +10,11 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from bot.domain.clock import utcnow
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.recommendations import RecommendationView
 from bot.services.audit import AuditService
@@ -114,7 +114,7 @@ class ExportService:
 
     def collect(self) -> ExportData:
         data = ExportData()
-        data.document["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        data.document["generated_at"] = utcnow().isoformat(timespec="seconds")
         partners = [vars(p) | {"role": p.role.value} for p in self.partners.all()]
         data.document["partners"] = partners
         data.tables["partners"] = partners
@@ -151,7 +151,7 @@ class ExportService:
 
     def as_file(self, fmt: ExportFormat) -> ExportFile:
         """The export as one file's bytes (a folder format zipped), named for the day."""
-        stem = f"consult-bot-{fmt.value}-{datetime.now(UTC):%Y-%m-%d}"
+        stem = f"consult-bot-{fmt.value}-{utcnow():%Y-%m-%d}"
         with tempfile.TemporaryDirectory() as scratch:
             target = Path(scratch) / stem
             self.write(fmt, target)

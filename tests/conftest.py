@@ -102,7 +102,7 @@ def clear(db: Database) -> None:
             )
 
 
-def eventually(condition: Callable[[], object], timeout: float = 5.0) -> None:
+def eventually(condition: Callable[[], object], timeout: float = 15.0) -> None:
     """Waits for work the bot does after its acknowledgement (it continues in a thread)."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -167,7 +167,9 @@ def slack(bot_server: BotServer, fake_slack: FakeSlack, consortium: Services) ->
     yield SlackSender(bot_server.events_url, SIGNING_SECRET, fake_slack)
     # Work after the acks must end before the next test clears the database under it.
     assert bot_server.wait_idle(), "the bot's listeners were still busy 10 s after the test"
-    assert consortium.polls.votes.flush() and consortium.polls.updates.flush(), "poll work still queued"
-    assert consortium.home.updates.flush(), "Homes still being published"
+    assert consortium.polls.votes.flush(timeout=30) and consortium.polls.updates.flush(timeout=30), (
+        "poll work still queued"
+    )
+    assert consortium.home.updates.flush(timeout=30), "Homes still being published"
     assert bot_server.wait_idle()
     fake_slack.reset()

@@ -11,6 +11,10 @@ from decimal import Decimal
 from bot.localslack.models import ApiCall, Channel, EphemeralMessage, Message, StoredFile, User, View
 from bot.localslack.state import WorkspaceState
 
+#: How long a wait lasts before it fails: long enough for a machine busy with other work, since a
+#: passing wait returns as soon as its condition holds.
+WAIT_SECONDS = 15.0
+
 
 class WorkspaceReading(WorkspaceState):
     # -- reading state --------------------------------------------------------------------------
@@ -171,7 +175,7 @@ class WorkspaceReading(WorkspaceState):
         self,
         method: str,
         predicate: Callable[[ApiCall], bool] | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
         count: int = 1,
     ) -> list[ApiCall]:
         """Block until ``count`` calls to ``method`` (matching ``predicate``) were made; return them.
@@ -197,7 +201,7 @@ class WorkspaceReading(WorkspaceState):
                 self._changed.wait(remaining)
 
     def wait_until(
-        self, condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition"
+        self, condition: Callable[[], bool], timeout: float = WAIT_SECONDS, what: str = "condition"
     ) -> None:
         """Block until ``condition()`` is true; it is re-checked whenever the fake's state changes."""
         deadline = time.monotonic() + timeout

@@ -40,7 +40,7 @@ def register(app: App) -> None:
 
 def _as_ack(error: Exception, body: dict[str, Any]) -> BoltResponse:
     if isinstance(error, InvalidInput) and body.get("type") == "view_submission":
-        payload: dict[str, Any] = {"response_action": "errors", "errors": error.field_errors}
+        payload: dict[str, Any] = {"response_action": "errors", "errors": _field_errors(body, error)}
     elif body.get("type") == "view_submission":
         payload = {"response_action": "errors", "errors": _first_block_error(body, error)}
     elif body.get("type") == "event_callback":
@@ -55,12 +55,28 @@ def _as_ack(error: Exception, body: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
 
 
+def _input_blocks(body: dict[str, Any]) -> list[str]:
+    return [b["block_id"] for b in body.get("view", {}).get("blocks", []) if b.get("type") == "input"]
+
+
+def _field_errors(body: dict[str, Any], error: InvalidInput) -> dict[str, str]:
+    """The domain's problems per field, shown under the form's input of that name. A problem with
+    a field the form has no input for goes under its first input: Slack refuses errors for block
+    ids that are not in the view, and the person would see nothing."""
+    inputs = _input_blocks(body)
+    shown: dict[str, str] = {}
+    # A field's own problem first, then the ones it shows for fields the form lacks.
+    for field, problem in sorted(error.field_errors.items(), key=lambda item: item[0] not in inputs):
+        block = field if field in inputs else next(iter(inputs), None)
+        if block is not None:
+            shown[block] = f"{shown[block]} {problem}" if block in shown else problem
+    return {block: text[:2000] for block, text in shown.items()}
+
+
 def _first_block_error(body: dict[str, Any], error: Exception) -> dict[str, str]:
     text = error.message if isinstance(error, DomainError) else _UNEXPECTED
-    for block in body.get("view", {}).get("blocks", []):
-        if block.get("type") == "input":
-            return {block["block_id"]: text[:2000]}
-    return {}
+    inputs = _input_blocks(body)
+    return {inputs[0]: text[:2000]} if inputs else {}
 
 
 def _tell_later(error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:

@@ -47,9 +47,10 @@ class ListenerPool(ThreadPoolExecutor):
             self._pending -= 1
             self._idle.notify_all()
 
-    def wait_idle(self, timeout: float = 10.0) -> bool:
+    def wait_idle(self, timeout: float = 10.0, *, busy: int = 0) -> bool:
+        """True once at most `busy` listeners are still at work (those that wait on something else)."""
         with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
+            return self._idle.wait_for(lambda: self._pending <= busy, timeout=timeout)
 
 
 class StickyAck(Ack):

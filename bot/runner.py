@@ -50,11 +50,12 @@ def run_bot(services: Services) -> None:
             server.serve_forever()
             _finish_listeners(server.bolt)
     finally:
-        log.info("stopping: writing queued votes and updating poll messages")
+        log.info("stopping: writing queued votes and updating poll and consultation messages")
         scheduler.shutdown()
         if not services.polls.votes.close(_VOTE_SECONDS):
             log.error("votes were still being written when the bot stopped")
         services.polls.updates.flush(_UPDATE_SECONDS)
+        services.consultations.root_updates.flush(_UPDATE_SECONDS)
         log.info("stopped")
 
 

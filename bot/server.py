@@ -53,10 +53,11 @@ class BotServer:
     def events_url(self) -> str:
         return self.url + EVENTS_PATH
 
-    def wait_idle(self, timeout: float = 10.0) -> bool:
-        """True once every listener has finished the work it does after its acknowledgement."""
+    def wait_idle(self, timeout: float = 10.0, *, busy: int = 0) -> bool:
+        """True once every listener has finished the work it does after its acknowledgement (but
+        `busy` of them: a test's own listener waiting on the test counts as one)."""
         pool = self.bolt.listener_runner.listener_executor
-        return not isinstance(pool, ListenerPool) or pool.wait_idle(timeout)
+        return not isinstance(pool, ListenerPool) or pool.wait_idle(timeout, busy=busy)
 
     def serve_forever(self) -> None:
         # Everything built so far lives as long as the process: keeping it out of the garbage

@@ -45,6 +45,8 @@ def post_consultation(client: WebClient, services: Services, view: ConsultationV
             f"Invite me with `/invite @consult-bot`, then run `/consult {view.ref}` again."
         ) from exc
     view = services.consultations.attach(view.id, str(posted["ts"]), None)
+    # Replies whose events came before the ts was stored are read back from the thread.
+    services.consultations.catch_up(view.id)
     link = client.chat_getPermalink(channel=str(posted["channel"]), message_ts=str(posted["ts"]))
     services.consultations.set_permalink(view.id, str(link["permalink"]))
     services.home.out_of_date()  # every organisation now has a position to give
@@ -52,10 +54,11 @@ def post_consultation(client: WebClient, services: Services, view: ConsultationV
 
 
 def refresh_root(services: Services, consultation_id: int) -> None:
-    """Re-renders the root message from the stored state (positions, version, status)."""
+    """Re-renders the root message from the stored state (positions, version, status), coalesced
+    with the updates replies ask for."""
     # A position or a new version also changes what people's Homes list.
     services.home.out_of_date()
-    services.outbound.consultation_changed(services.consultations.view(consultation_id))
+    services.consultations.root_out_of_date(consultation_id)
 
 
 def post_in_thread(

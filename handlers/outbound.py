@@ -51,6 +51,7 @@ class SlackOutbound:
         self.client = client
         # Homes show deadlines in each person's Slack time zone; this one when Slack has none.
         self._homes = HomePublisher(client, zone)
+        self._bot_user_id: str | None = None
 
     # -- polls ------------------------------------------------------------------------------------
 
@@ -154,8 +155,11 @@ class SlackOutbound:
                 return messages
 
     def bot_user_id(self) -> str | None:
-        found = self._call("auth.test", self.client.auth_test)
-        return str(found.get("user_id") or "") or None
+        # A token's bot user never changes: asked once, on first need.
+        if self._bot_user_id is None:
+            found = self._call("auth.test", self.client.auth_test)
+            self._bot_user_id = str(found.get("user_id") or "") or None
+        return self._bot_user_id
 
     # -- the digest -------------------------------------------------------------------------------
 

@@ -171,5 +171,6 @@ def slack(bot_server: BotServer, fake_slack: FakeSlack, consortium: Services) ->
         "poll work still queued"
     )
     assert consortium.home.updates.flush(timeout=30), "Homes still being published"
+    assert consortium.consultations.root_updates.flush(timeout=30), "root messages still being updated"
     assert bot_server.wait_idle()
     fake_slack.reset()

@@ -8,7 +8,8 @@ membership, trigger ids and Block Kit limits the way Slack does, and answers wit
 codes, so a test that passes here does not fail on Slack for a payload Slack would refuse.
 
 The workspace and each Web API family live in modules of their own (``state``, ``people``,
-``reading``, ``faults``, ``chat``, ``conversations``, ``views``, ``files``, ``response_urls``);
+``reading``, ``faults``, ``hooks``, ``chat``, ``conversations``, ``views``, ``files``,
+``response_urls``);
 ``FakeSlack`` puts them together and routes each HTTP request.
 """
 
@@ -24,6 +25,7 @@ from bot.localslack.apps import AppsApi
 from bot.localslack.conversations import ConversationsApi
 from bot.localslack.faults import FaultInjection
 from bot.localslack.files import FilesApi
+from bot.localslack.hooks import CallHooks
 from bot.localslack.models import ApiCall, Channel, EphemeralMessage, Message, StoredFile, User, View
 from bot.localslack.people import WorkspacePeople
 from bot.localslack.reading import WorkspaceReading
@@ -58,6 +60,7 @@ class FakeSlack(
     ResponseUrls,
     FaultInjection,
     AppsApi,
+    CallHooks,
 ):
     """A Slack workspace with one bot, answering the Web API on a local port.
 
@@ -81,7 +84,7 @@ class FakeSlack(
         return frozenset(WEB_METHODS)
 
     def reset(self) -> None:
-        """Forget messages, ephemerals, views, files, triggers, response URLs, faults and calls.
+        """Forget messages, ephemerals, views, files, triggers, response URLs, faults, hooks and calls.
 
         Users and channels (including DM channels) stay.
         """
@@ -101,6 +104,7 @@ class FakeSlack(
             self._calls.clear()
             self._fault_windows.clear()
             self._attempts.clear()
+            self._hooks.clear()
             self._changed.notify_all()
 
     # -- HTTP entry -----------------------------------------------------------------------------
@@ -133,7 +137,13 @@ class FakeSlack(
                 return self._note_attempt(method, arrived, self._fault_reply(method, params, fault))
             response = self._answer(method, token, params, parse_error)
             self._record(method, params, response)
-            return self._note_attempt(method, arrived, Reply.json(response))
+            reply = self._note_attempt(method, arrived, Reply.json(response))
+            call = self._calls[-1]
+            hooks = self._take_hooks(call)
+        # Outside the lock: an action may use the fake while the caller still waits for `reply`.
+        for hook in hooks:
+            hook.run(call)
+        return reply
 
     def _answer(self, method: str, token: str | None, params: JSONDict, parse_error: str | None) -> JSONDict:
         if parse_error:

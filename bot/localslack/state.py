@@ -14,7 +14,7 @@ import time
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from bot.localhttp import LocalHttpService
 from bot.localslack.models import (
@@ -30,6 +30,9 @@ from bot.localslack.models import (
 from bot.localslack.socket_mode import SocketModeServer
 from bot.localslack.timezones import tz_label_for
 from bot.localslack.wire import SlackError
+
+if TYPE_CHECKING:
+    from bot.localslack.hooks import AfterCall
 
 JSONDict = dict[str, Any]
 
@@ -143,6 +146,7 @@ class WorkspaceState(LocalHttpService):
         self._faults: dict[str, list[Fault]] = {}
         self._fault_windows: dict[str, FaultWindow] = {}
         self._attempts: list[Attempt] = []
+        self._hooks: list[AfterCall] = []
         self._latency = 0.0
         self._last_ts_micros = 0
         self._counter = 0

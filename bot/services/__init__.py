@@ -50,7 +50,9 @@ def build_services(settings: Settings, outbound: Outbound, db: Database | None =
     db = db or Database(settings.database_url)
     partners = PartnerService(db)
     recommendations = RecommendationService(db)
-    consultations = ConsultationService(db, settings)
+    consultations = ConsultationService(
+        db, settings, outbound, outbound, retry_after_failure=settings.slack_retry_later_seconds
+    )
     polls = PollService(
         db,
         partners,

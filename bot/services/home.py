@@ -78,7 +78,9 @@ class HomeService:
         self.partners = partners
         self.consultations = consultations
         self.notices = notices
-        self.updates = MessageRefresher[str](self._publish, interval, retry_after_failure=retry_after_failure)
+        self.updates = MessageRefresher[str](
+            self._publish, interval, retry_after_failure=retry_after_failure, what="home"
+        )
         # The page of each long list a person looks at (kept per process, like a browser's scroll).
         self._pages: dict[str, dict[str, int]] = {}
         # Whose Home this process has published: Slack asks again (app_home_opened) whenever someone

@@ -1,4 +1,5 @@
-"""Coalesced updates of poll messages (and people's Homes): at most one update per key per interval.
+"""Coalesced updates of poll messages (and consultations' root messages, people's Homes): at most
+one update per key per interval.
 
 Votes only mark their poll as changed; one background thread publishes each changed poll, at
 most once per `interval` seconds, rendering the state of that moment, so fifty votes in a second
@@ -35,8 +36,11 @@ class MessageRefresher(Generic[K]):
         *,
         retry_after_failure: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        what: str = "poll",
     ) -> None:
         self.interval = interval
+        # What a key names, for the thread's name and the logs ("poll 3", "consultation 2"...).
+        self.what = what
         self.retry_after_failure = retry_after_failure
         self._clock = clock
         self._publish = publish
@@ -54,7 +58,7 @@ class MessageRefresher(Generic[K]):
             self._pending[poll_id] = self._pending.get(poll_id, False) or final
             if self._thread is None or not self._thread.is_alive():
                 self._stopping = False
-                self._thread = threading.Thread(target=self._run, name="poll-updates", daemon=True)
+                self._thread = threading.Thread(target=self._run, name=f"{self.what}-updates", daemon=True)
                 self._thread.start()
             self._changed.notify_all()
 
@@ -103,14 +107,17 @@ class MessageRefresher(Generic[K]):
                 retry_in = self._publish(poll_id, final)
             except DeliveryFailed as failure:
                 log.warning(
-                    "the message of poll %s was not updated (%s); trying again in %.0f s",
+                    "the message of %s %s was not updated (%s); trying again in %.0f s",
+                    self.what,
                     poll_id,
                     failure,
                     self.retry_after_failure,
                 )
                 retry_in = self.retry_after_failure
             except Exception:
-                log.exception("could not update the message of poll %s; the next vote tries again", poll_id)
+                log.exception(
+                    "could not update the message of %s %s; the next change tries again", self.what, poll_id
+                )
             with self._changed:
                 self._busy -= 1
                 # The interval counts from the end of the update: Slack sees them that far apart.

@@ -3,10 +3,12 @@ and what the bot missed while it was down is read back from Slack (conversations
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from bot.jobs.consultations import reconcile_open
-from bot.localslack import FakeSlack, Message, SlackSender
+from bot.localslack import ApiCall, FakeSlack, Message, SlackSender
+from bot.server import BotServer
 from bot.services import Services
 from tests.conftest import CHANNEL, eventually
 from tests.slack.consultation_support import (
@@ -16,6 +18,10 @@ from tests.slack.consultation_support import (
     LOMBARDY,
     OUTSIDER,
     latest,
+    propose,
+    root_text,
+    root_updates,
+    start,
 )
 
 
@@ -155,6 +161,7 @@ def test_reconcile_adds_what_was_missed_applies_edits_and_marks_deletions(
     assert comments[edited.ts].text == "Edited during the outage" and comments[edited.ts].edited
     assert comments[deleted.ts].deleted
     assert comment_count(consortium, ref) == 2
+    fake_slack.wait_until(lambda: "2 comments" in root_text(fake_slack, root), what="the count read back")
     again = reconcile_open(consortium)
     assert not again[0].changed
 
@@ -163,6 +170,7 @@ def test_reconcile_reads_every_page_of_a_long_thread(
     fake_slack: FakeSlack, consortium: Services, consultation: tuple[str, Message]
 ) -> None:
     ref, root = consultation
+    read_at_start = len(fake_slack.calls("conversations.replies"))
     for i in range(230):
         fake_slack.post_user_message(
             CHANNEL, CATALONIA if i % 2 else LOMBARDY, f"comment {i}", thread_ts=root.ts
@@ -171,7 +179,9 @@ def test_reconcile_reads_every_page_of_a_long_thread(
     reconcile_open(consortium)
 
     assert comment_count(consortium, ref) == 230
-    pages = [c for c in fake_slack.calls("conversations.replies") if c.params.get("ts") == root.ts]
+    pages = [
+        c for c in fake_slack.calls("conversations.replies")[read_at_start:] if c.params.get("ts") == root.ts
+    ]
     assert len(pages) == 2 and pages[1].params.get("cursor")
 
 
@@ -204,3 +214,64 @@ def test_a_deletion_that_overtakes_its_message_still_leaves_it_deleted(
     (comment,) = consortium.consultations.comments(latest(consortium, ref).id)
     assert comment.deleted and comment.text == "Posted and deleted at once"
     assert comment_count(consortium, ref) == 0
+
+
+def test_a_reply_in_the_instant_before_the_thread_is_stored_counts_once(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, bot_server: BotServer
+) -> None:
+    ref = propose(consortium)
+    seen: dict[str, object] = {}
+
+    def reply_at_once(posted: ApiCall) -> None:
+        # Slack holds the root message; the bot has not heard its ts yet.
+        slack.user_posts(CHANNEL, CATALONIA, "Straight away: we agree.", str(posted.response["ts"]))
+        slack.redeliver(slack.deliveries[-1], retry_num=1)
+        # Both deliveries are handled while /consult's listener still waits for this answer.
+        seen["handled"] = bot_server.wait_idle(busy=1)
+        seen["ts stored"] = latest(consortium, ref).message_ts
+
+    hook = fake_slack.after_next("chat.postMessage", reply_at_once)
+    root = start(slack, fake_slack, ref)
+    hook.wait()
+    assert seen["handled"] and seen["ts stored"] is None
+
+    eventually(lambda: comment_count(consortium, ref) == 1)
+    late_retry = next(d for d in slack.deliveries if d.kind == "message")
+    assert slack.redeliver(late_retry, retry_num=2).status == 200
+    assert bot_server.wait_idle()
+    (comment,) = consortium.consultations.comments(latest(consortium, ref).id)
+    assert comment.text == "Straight away: we agree." and comment.organisation == "ACCIÓ Catalonia"
+    fake_slack.wait_until(lambda: "1 comment ·" in root_text(fake_slack, root), what="the root's count")
+
+
+def test_the_root_message_counts_replies_as_they_come_and_go(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, consultation: tuple[str, Message]
+) -> None:
+    ref, root = consultation
+    assert "0 comments" in root_text(fake_slack, root)
+    slack.user_posts(CHANNEL, CATALONIA, "We support it.", root.ts)
+    gone, _ = slack.user_posts(CHANNEL, LOMBARDY, "Posted in the wrong thread, sorry.", root.ts)
+    fake_slack.wait_until(lambda: "2 comments" in root_text(fake_slack, root), what="two comments")
+
+    slack.user_deletes(CHANNEL, gone.ts)
+
+    fake_slack.wait_until(lambda: "1 comment ·" in root_text(fake_slack, root), what="one comment")
+    assert comment_count(consortium, ref) == 1
+
+
+def test_a_burst_of_replies_updates_the_root_about_once_a_second(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, consultation: tuple[str, Message]
+) -> None:
+    ref, root = consultation
+    before = len(root_updates(fake_slack, root))
+    authors = itertools.cycle([CATALONIA, LOMBARDY, AUTHOR, OUTSIDER])
+    replies = 30
+    for i in range(replies):
+        slack.user_posts(CHANNEL, next(authors), f"Point {i + 1}", root.ts)
+
+    eventually(lambda: comment_count(consortium, ref) == replies)
+    assert consortium.consultations.root_updates.flush()
+    updates = [c.at for c in root_updates(fake_slack, root)[before:]]
+    assert 1 <= len(updates) < replies / 3, f"{len(updates)} root updates for {replies} replies"
+    assert all(later - earlier >= 0.9 for earlier, later in itertools.pairwise(updates))
+    assert f"{replies} comments" in root_text(fake_slack, root)

@@ -18,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from bot.localslack import (
+    ApiCall,
     FakeSlack,
     SlackSender,
     render_channel,
@@ -939,3 +940,36 @@ def test_redeliver_and_overview_helpers(sender: SlackSender, bot: BotStub, fake:
     assert retried["valid"]
     assert retried["headers"]["X-Slack-Retry-Num"] == "2"
     assert "X-Slack-Retry-Num" not in original["headers"]
+
+
+def test_an_action_after_a_call_runs_before_the_caller_hears_the_answer() -> None:
+    with FakeSlack() as fake:
+        fake.add_user("U1", "anna")
+        fake.add_channel("C1", "general", members=["U1"])
+        client = WebClient(base_url=fake.api_url, token=fake.bot_token)
+        replied: list[str] = []
+
+        def reply(posted: ApiCall) -> None:
+            replied.append(fake.post_user_message("C1", "U1", "at once", thread_ts=posted.response["ts"]).ts)
+
+        hook = fake.after_next("chat.postMessage", reply)
+        fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
+        assert api_error(lambda: client.chat_postMessage(channel="C1", text="refused"))["error"] == (
+            "channel_not_found"
+        )
+        assert not replied  # a refused call posted nothing: the action waits for a processed one
+        root = client.chat_postMessage(channel="C1", text="root")
+        hook.wait()
+
+        # The reply was in the thread before the bot had the root's ts.
+        assert [m.ts for m in fake.thread("C1", str(root["ts"]))][1:] == replied
+        client.chat_postMessage(channel="C1", text="again")
+        assert len(replied) == 1
+
+        def broken(_: ApiCall) -> None:
+            raise ZeroDivisionError
+
+        failing = fake.after_next("chat.update", broken)
+        client.chat_update(channel="C1", ts=str(root["ts"]), text="edited")
+        with pytest.raises(ZeroDivisionError):
+            failing.wait()

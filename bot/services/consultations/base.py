@@ -30,6 +30,8 @@ from bot.domain.consultations.views import (
 from bot.domain.errors import DomainError, NotAllowed, NotRegistered, UnknownReference
 from bot.domain.partners import Role
 from bot.domain.recommendations import Status, format_ref, parse_ref
+from bot.services.poll_updates import MessageRefresher
+from bot.services.ports import ConsultationNotices, ThreadReader
 from storage.db import Database
 from storage.models import (
     Consultation,
@@ -178,11 +180,35 @@ def comment_view(row: ConsultationComment, ref: str, root_permalink: str | None)
 
 
 class ConsultationBase:
-    """The database and settings every use case works with, and the one way to build a view."""
+    """The database, settings and outbound port every use case works with, the one way to build a
+    view, and the one way to bring a root message up to date."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        notices: ConsultationNotices,
+        threads: ThreadReader,
+        *,
+        interval: float = 1.0,
+        retry_after_failure: float = 30.0,
+    ) -> None:
         self.db = db
         self.settings = settings
+        self.notices = notices
+        self.threads = threads
+        # A burst of replies or positions becomes at most one root update per consultation per interval.
+        self.root_updates = MessageRefresher[int](
+            self._publish_root, interval, retry_after_failure=retry_after_failure, what="consultation"
+        )
+
+    def root_out_of_date(self, consultation_id: int) -> None:
+        """The root message no longer shows what is stored (positions, comments, version): it is
+        re-rendered from the state of the moment, coalesced; returns at once."""
+        self.root_updates.request(consultation_id)
+
+    def _publish_root(self, consultation_id: int, _final: bool) -> None:
+        self.notices.consultation_changed(self.view(consultation_id))
 
     @property
     def rule(self) -> PositionRule:

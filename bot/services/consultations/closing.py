@@ -79,7 +79,10 @@ class ConsultationClosing(ConsultationBase):
                 session, consultation, coordinator, "outcome", detail=draft.outcome.value, now=now
             )
             entry.request_key = submission_key
-            return CloseResult(self._view(session, consultation), closed_now)
+            result = CloseResult(self._view(session, consultation), closed_now)
+        # Last of the root's updates, so none rendered before this commit lands after it.
+        self.root_out_of_date(consultation_id)
+        return result
 
     def close_due(self, now: datetime | None = None) -> list[ConsultationView]:
         """Closes every consultation whose deadline passed, each exactly once across processes."""
@@ -95,6 +98,7 @@ class ConsultationClosing(ConsultationBase):
                 session.refresh(consultation)
                 add_audit(session, consultation, SCHEDULER_ACTOR, "closed_at_deadline", now=now)
                 closed.append(self._view(session, consultation))
+            self.root_out_of_date(consultation_id)
         return closed
 
     def claim_reminders(self, now: datetime | None = None) -> list[Reminder]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,11 +19,16 @@ from bot.domain.consultations.threads import (
     ts_to_datetime,
 )
 from bot.services.consultations.base import ConsultationBase, load_consultation, ref_of
+from bot.services.ports import DeliveryFailed
 from storage.repositories import PartnerRepository
 from storage.repositories.consultations import ConsultationRepository
 
+log = logging.getLogger("consult_bot.consultations.comments")
+
 # The replies of a thread as conversations.replies returns them (root first), for reconciling.
 ThreadFetcher = Callable[[str, str], Sequence[Mapping[str, Any]]]
+# A reconcile that met a reply stored by its event at the same moment reads the thread again.
+_RECONCILE_ATTEMPTS = 3
 
 
 class ThreadNotFound(Exception):
@@ -51,12 +57,19 @@ class ConsultationComments(ConsultationBase):
         if not message.is_human_reply(bot_user_id):
             return False
         now = now_or_utcnow(now)
+        added_to: int | None = None
         try:
             with self.db.session() as session:
-                return self._upsert_comment(session, message, now, authoritative=False) != "none"
+                outcome = self._upsert_comment(session, message, now, authoritative=False)
+                if outcome == "added":
+                    comment = ConsultationRepository(session).comment(message.channel_id, message.ts)
+                    added_to = comment.consultation_id if comment else None
         except IntegrityError:
             # The same message delivered twice at once: the other delivery stored it.
             return False
+        if added_to is not None:
+            self.root_out_of_date(added_to)  # its comment count
+        return outcome != "none"
 
     def record_edit(
         self, message: ThreadMessage, bot_user_id: str | None, now: datetime | None = None
@@ -85,10 +98,12 @@ class ConsultationComments(ConsultationBase):
                 if comment is None or comment.deleted_at is not None:
                     return False
                 comment.deleted_at = now
-                return True
+                consultation_id = comment.consultation_id
         except IntegrityError:
             # The message itself was stored at the same moment: mark that one.
             return self.record_deletion(channel_id, ts, None, bot_user_id, now)
+        self.root_out_of_date(consultation_id)
+        return True
 
     def _upsert_comment(
         self, session: Session, message: ThreadMessage, now: datetime, *, authoritative: bool
@@ -132,6 +147,18 @@ class ConsultationComments(ConsultationBase):
         with self.db.session() as session:
             return ConsultationRepository(session).open_ids()
 
+    def catch_up(self, consultation_id: int) -> ReconcileReport | None:
+        """Reads a thread whose root was just attached: a reply whose event came in the instant
+        between the root being posted and its ts being stored found no consultation and was
+        skipped; it is in this read. A reply whose event comes later finds the consultation.
+        Either way it is stored once (comments are unique by channel and ts). When Slack cannot
+        be read now, the next scheduled reconcile catches up instead."""
+        try:
+            return self.reconcile(consultation_id, self.threads.thread, self.threads.bot_user_id())
+        except DeliveryFailed as failure:
+            log.warning("could not read the new thread of consultation %s: %s", consultation_id, failure)
+            return None
+
     def reconcile(
         self, consultation_id: int, fetch: ThreadFetcher, bot_user_id: str | None, now: datetime | None = None
     ) -> ReconcileReport:
@@ -148,14 +175,34 @@ class ConsultationComments(ConsultationBase):
             newest = max((float(m.ts) for m in replies), default=float(root_ts))
         except ThreadNotFound:
             replies, newest = [], float("inf")
+        replies = [m for m in replies if m.is_human_reply(bot_user_id) and m.thread_ts == root_ts]
+        for attempt in range(1, _RECONCILE_ATTEMPTS + 1):
+            try:
+                report = self._apply_thread(consultation_id, ref, replies, newest, now)
+                break
+            except IntegrityError:
+                # An event stored one of these replies meanwhile; the next attempt sees it.
+                if attempt == _RECONCILE_ATTEMPTS:
+                    raise
+        if report.added or report.deleted:
+            self.root_out_of_date(consultation_id)  # its comment count
+        return report
+
+    def _apply_thread(
+        self,
+        consultation_id: int,
+        ref: str,
+        replies: Sequence[ThreadMessage],
+        newest: float,
+        now: datetime,
+    ) -> ReconcileReport:
         seen = {m.ts for m in replies}
         added = edited = deleted = 0
         with self.db.session() as session:
             for message in replies:
-                if message.is_human_reply(bot_user_id) and message.thread_ts == root_ts:
-                    outcome = self._upsert_comment(session, message, now, authoritative=True)
-                    added += outcome == "added"
-                    edited += outcome == "edited"
+                outcome = self._upsert_comment(session, message, now, authoritative=True)
+                added += outcome == "added"
+                edited += outcome == "edited"
             for comment in ConsultationRepository(session).comments(consultation_id):
                 # A reply newer than the newest one read was posted while reading: not a deletion.
                 if comment.deleted_at is None and comment.ts not in seen and float(comment.ts) <= newest:

@@ -138,7 +138,10 @@ class ConsultationRevisions(ConsultationBase):
             with self.db.session() as session:
                 if submission_key and ConsultationRepository(session).audit_by_key(submission_key):
                     return None
-                return self._publish(session, consultation_id, user, draft, submission_key, now)
+                result = self._publish(session, consultation_id, user, draft, submission_key, now)
+            # Last of the root's updates, so none rendered before this commit lands after it.
+            self.root_out_of_date(consultation_id)
+            return result
         except IntegrityError:
             with self.db.session() as session:
                 if submission_key and ConsultationRepository(session).audit_by_key(submission_key):

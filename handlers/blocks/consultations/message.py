@@ -65,7 +65,7 @@ def consultation_message(view: ConsultationView) -> Message:
             f"Version {view.version}",
             f"Deadline {slack_date(view.deadline)}",
             f"Started by {mention(view.started_by)}",
-            f"{view.comments} comments · {len(view.amendments)} suggested wordings",
+            f"{_counted(view.comments, 'comment')} · {_counted(len(view.amendments), 'suggested wording')}",
         ),
         section(position_summary(view)),
     ]
@@ -145,3 +145,7 @@ def _holder(p: PositionView) -> str:
     if p.recorded_on_behalf:
         notes.append(f"recorded by a coordinator, {escape(p.source or 'off Slack')}")
     return text + (f" _({'; '.join(notes)})_" if notes else "")
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

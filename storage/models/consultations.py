@@ -40,6 +40,8 @@ class Consultation(Base):
     outcome_by: Mapped[str | None] = mapped_column(String(32))
     outcome_at: Mapped[datetime | None]
     last_reconciled_at: Mapped[datetime | None]
+    # When any process last updated the root message: updates are spaced across processes.
+    root_refreshed_at: Mapped[datetime | None]
 
     recommendation: Mapped[Recommendation] = relationship(lazy="joined")
 

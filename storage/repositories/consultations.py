@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -118,6 +118,37 @@ class ConsultationRepository(ConsultationContributions):
             .execution_options(synchronize_session=False)
         )
         return _changed(result)
+
+    def claim_root_refresh(self, consultation_id: int, now: datetime, interval: timedelta) -> datetime | None:
+        """The right to update the root message now, unless any process did so within `interval`;
+        None when granted, else when the last update was."""
+        result = self.session.execute(
+            update(Consultation)
+            .where(
+                Consultation.id == consultation_id,
+                or_(
+                    Consultation.root_refreshed_at.is_(None),
+                    Consultation.root_refreshed_at <= now - interval,
+                    Consultation.root_refreshed_at > now,  # a clock set back: not a reason to wait
+                ),
+            )
+            .values(root_refreshed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if _changed(result):
+            return None
+        last = self.session.scalar(
+            select(Consultation.root_refreshed_at).where(Consultation.id == consultation_id)
+        )
+        return last or now
+
+    def mark_root_refreshed(self, consultation_id: int, now: datetime) -> None:
+        self.session.execute(
+            update(Consultation)
+            .where(Consultation.id == consultation_id)
+            .values(root_refreshed_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     def claim_outcome(
         self, consultation_id: int, now: datetime, by: str, outcome: str, statement: str

@@ -6,11 +6,13 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from bot.app import build_bot
 from bot.jobs.consultations import reconcile_open
 from bot.localslack import ApiCall, FakeSlack, Message, SlackSender
 from bot.server import BotServer
 from bot.services import Services
-from tests.conftest import CHANNEL, eventually
+from storage.db import Database
+from tests.conftest import CHANNEL, SIGNING_SECRET, eventually
 from tests.slack.consultation_support import (
     AUTHOR,
     CATALONIA,
@@ -274,4 +276,30 @@ def test_a_burst_of_replies_updates_the_root_about_once_a_second(
     updates = [c.at for c in root_updates(fake_slack, root)[before:]]
     assert 1 <= len(updates) < replies / 3, f"{len(updates)} root updates for {replies} replies"
     assert all(later - earlier >= 0.9 for earlier, later in itertools.pairwise(updates))
+    assert f"{replies} comments" in root_text(fake_slack, root)
+
+
+def test_two_bot_processes_share_the_roots_pace(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, consultation: tuple[str, Message]
+) -> None:
+    ref, root = consultation
+    # A second process: its own engine, services and HTTP endpoint; Slack spreads the events.
+    other = build_bot(consortium.settings, db=Database(consortium.db.url))
+    server = BotServer(other).start()
+    try:
+        senders = itertools.cycle([slack, SlackSender(server.events_url, SIGNING_SECRET, fake_slack)])
+        before = len(root_updates(fake_slack, root))
+        replies = 20
+        for i in range(replies):
+            next(senders).user_posts(CHANNEL, CATALONIA if i % 2 else LOMBARDY, f"Point {i + 1}", root.ts)
+
+        eventually(lambda: comment_count(consortium, ref) == replies)
+        assert server.wait_idle() and other.consultations.root_updates.flush(timeout=30)
+        assert consortium.consultations.root_updates.flush(timeout=30)
+    finally:
+        server.stop()
+        other.consultations.root_updates.stop()
+        other.db.dispose()
+    updates = [c.at for c in root_updates(fake_slack, root)[before:]]
+    assert all(later - earlier >= 0.9 for earlier, later in itertools.pairwise(updates)), updates
     assert f"{replies} comments" in root_text(fake_slack, root)

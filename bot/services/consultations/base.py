@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.domain.clock import now_or_utcnow
+from bot.domain.clock import now_or_utcnow, utcnow
 from bot.domain.consultations.kinds import (
     ConsultationClosed,
     ConsultationStatus,
@@ -207,8 +207,25 @@ class ConsultationBase:
         re-rendered from the state of the moment, coalesced; returns at once."""
         self.root_updates.request(consultation_id)
 
-    def _publish_root(self, consultation_id: int, _final: bool) -> None:
-        self.notices.consultation_changed(self.view(consultation_id))
+    def _publish_root(self, consultation_id: int, _final: bool) -> float | None:
+        """Brings the root message up to date now; or in how many seconds another process lets us
+        (any process updates it at most once per interval)."""
+        interval = timedelta(seconds=self.root_updates.interval)
+        now = utcnow()
+        with self.db.session() as session:
+            repo = ConsultationRepository(session)
+            consultation = repo.get(consultation_id)
+            if consultation is None or consultation.message_ts is None:
+                return None
+            last = repo.claim_root_refresh(consultation_id, now, interval)
+            if last is not None:
+                return max((last + interval - now).total_seconds(), 0.05)
+            view = self._view(session, consultation)
+        self.notices.consultation_changed(view)
+        with self.db.session() as session:
+            # The next update, of any process, waits a full interval from the end of this one.
+            ConsultationRepository(session).mark_root_refreshed(consultation_id, utcnow())
+        return None
 
     @property
     def rule(self) -> PositionRule:

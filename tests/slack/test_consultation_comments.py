@@ -24,6 +24,7 @@ from tests.slack.consultation_support import (
     root_text,
     root_updates,
     start,
+    started,
 )
 
 
@@ -243,6 +244,31 @@ def test_a_reply_in_the_instant_before_the_thread_is_stored_counts_once(
     assert bot_server.wait_idle()
     (comment,) = consortium.consultations.comments(latest(consortium, ref).id)
     assert comment.text == "Straight away: we agree." and comment.organisation == "ACCIÓ Catalonia"
+    fake_slack.wait_until(lambda: "1 comment ·" in root_text(fake_slack, root), what="the root's count")
+
+
+def test_when_the_read_back_fails_the_consultation_starts_and_the_reconcile_counts_the_reply(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, bot_server: BotServer
+) -> None:
+    ref = propose(consortium)
+
+    def reply_at_once(posted: ApiCall) -> None:
+        slack.user_posts(CHANNEL, LOMBARDY, "Too early for the bot.", str(posted.response["ts"]))
+        bot_server.wait_idle(busy=1)
+
+    hook = fake_slack.after_next("chat.postMessage", reply_at_once)
+    fake_slack.fail_next("conversations.replies", status=200, error="internal_error")
+    root = start(slack, fake_slack, ref)
+    hook.wait()
+    eventually(lambda: started(consortium, ref))
+    assert bot_server.wait_idle()
+    # Nobody is told the start failed: it did not.
+    assert fake_slack.calls("response_url") == [] and fake_slack.ephemerals(COORDINATOR) == []
+    assert comment_count(consortium, ref) == 0
+
+    (report,) = reconcile_open(consortium)
+
+    assert report.added == 1 and comment_count(consortium, ref) == 1
     fake_slack.wait_until(lambda: "1 comment ·" in root_text(fake_slack, root), what="the root's count")
 
 

@@ -158,6 +158,10 @@ class ConsultationComments(ConsultationBase):
         except DeliveryFailed as failure:
             log.warning("could not read the new thread of consultation %s: %s", consultation_id, failure)
             return None
+        except Exception:
+            # The consultation has started; a failed read-back must not make it look as if it had not.
+            log.exception("could not read the new thread of consultation %s", consultation_id)
+            return None
 
     def reconcile(
         self, consultation_id: int, fetch: ThreadFetcher, bot_user_id: str | None, now: datetime | None = None

@@ -14,6 +14,8 @@ from storage.models import (
 )
 from storage.repositories.consultation_contributions import ConsultationContributions
 
+_CLOCK_SET_BACK = timedelta(minutes=1)
+
 
 class ConsultationRepository(ConsultationContributions):
     def __init__(self, session: Session) -> None:
@@ -129,7 +131,9 @@ class ConsultationRepository(ConsultationContributions):
                 or_(
                     Consultation.root_refreshed_at.is_(None),
                     Consultation.root_refreshed_at <= now - interval,
-                    Consultation.root_refreshed_at > now,  # a clock set back: not a reason to wait
+                    # Far ahead means a clock set back, not a reason to wait (a little ahead is
+                    # another process's mark while this one waited for the database).
+                    Consultation.root_refreshed_at > now + _CLOCK_SET_BACK,
                 ),
             )
             .values(root_refreshed_at=now)

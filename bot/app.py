@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
@@ -59,12 +59,20 @@ class StickyAck(Ack):
     When a listener raises after `ack()`, Bolt's thread runner sets `ack.response` back to None; if
     that happens before the HTTP handler picked the response up (it polls every 10 ms), Slack would
     get nothing for three seconds and then an error. With this ack the 200 always goes out, and the
-    error handler still tells the person what went wrong.
+    error handler still tells the person what went wrong. `given` is a copy of what `ack()` answered,
+    which Bolt never sees (see `ConsultBoltApp`).
     """
 
     def __init__(self) -> None:
         self._response: BoltResponse | None = None
+        self.given: BoltResponse | None = None
         super().__init__()  # type: ignore[no-untyped-call]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        answer: BoltResponse = super().__call__(*args, **kwargs)
+        if self.given is None:
+            self.given = BoltResponse(status=answer.status, body=answer.body, headers=dict(answer.headers))
+        return answer
 
     @property
     def response(self) -> BoltResponse | None:
@@ -74,6 +82,23 @@ class StickyAck(Ack):
     def response(self, value: BoltResponse | None) -> None:
         if value is not None or self._response is None:
             self._response = value
+
+
+class ConsultBoltApp(App):
+    """Bolt's App, answering Slack with exactly what the listener acknowledged.
+
+    A listener that raises just after `ack()` races Bolt's thread runner: the runner sets the status
+    of the response it shares with the request thread to 500 (slack_bolt/listener/thread_runner.py,
+    process_before_response=False), sometimes after the request thread took that very object as
+    its answer, so Slack would see a 500 for a click that was acknowledged (and stored).
+    """
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        answer = super().dispatch(req)
+        ack = req.context.get("ack")
+        if isinstance(ack, StickyAck) and ack.given is not None:
+            return ack.given
+        return answer
 
 
 def _sticky_ack(context: BoltContext, next: Callable[[], None]) -> None:
@@ -102,7 +127,7 @@ def make_web_client(settings: Settings) -> WebClient:
 def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
     settings = services.settings
     socket_mode = settings.socket_mode
-    app = App(
+    app = ConsultBoltApp(
         client=client or make_web_client(settings),
         # Socket Mode requests come over an authenticated socket, not signed HTTP.
         signing_secret=None if socket_mode else settings.signing_secret(),

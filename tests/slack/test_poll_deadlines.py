@@ -113,6 +113,27 @@ def test_a_deadline_passed_while_no_bot_ran_is_honoured_at_start(
     assert len(final_updates(fake_slack, message)) == 1
 
 
+def test_a_poll_closed_before_its_message_was_noted_still_ends_with_its_final_results(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
+) -> None:
+    deadline = deadline_ahead()
+    closed: list[int] = []
+
+    def deadline_passes_at_once(_posted: object) -> None:
+        # The message is on Slack; the bot has not heard its ts yet.
+        assert consortium.polls.get(1).message_ts is None
+        closed.extend(close_due_polls(consortium, now=deadline + timedelta(seconds=1)))
+
+    hook = fake_slack.after_next("chat.postMessage", deadline_passes_at_once)
+    message = poll_with_deadline(slack, fake_slack, deadline)
+    hook.wait()
+    assert closed == [consortium.polls.get(1).id]
+    fake_slack.wait_until(lambda: len(final_updates(fake_slack, message)) == 1, what="the final results")
+    assert "Closed poll" in fake_slack.message(CHANNEL, message.ts).text
+    consortium.polls.updates.flush()
+    assert len(final_updates(fake_slack, message)) == 1
+
+
 def test_the_scheduler_runs_both_poll_sweeps(consortium: Services) -> None:
     scheduler = BotScheduler(consortium.settings.timezone)
     register(scheduler, consortium)

@@ -179,8 +179,14 @@ class PollCreation(PollServiceBase):
     def record_message(self, poll_id: int, channel_id: str, message_ts: str) -> None:
         with self.db.session() as session:
             poll = PollRepository(session).get(poll_id)
-            if poll is not None:
-                poll.channel_id, poll.message_ts = channel_id, message_ts
+            if poll is None:
+                return
+            poll.channel_id, poll.message_ts = channel_id, message_ts
+            closed_meanwhile = poll.status == PollStatus.CLOSED
+        if closed_meanwhile:
+            # Its deadline passed (or it was closed) before its message was noted: the close could
+            # not update a message it did not know, so the final results go out now.
+            self.updates.request(poll_id, final=True)
 
     def discard(self, poll_id: int) -> None:
         """Removes a poll whose message could not be posted (nobody has seen it)."""

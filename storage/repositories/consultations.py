@@ -12,9 +12,8 @@ from storage.models import (
     Lifecycle,
     Recommendation,
 )
+from storage.repositories.claims import CLOCK_SET_BACK, won
 from storage.repositories.consultation_contributions import ConsultationContributions
-
-_CLOCK_SET_BACK = timedelta(minutes=1)
 
 
 class ConsultationRepository(ConsultationContributions):
@@ -119,7 +118,7 @@ class ConsultationRepository(ConsultationContributions):
             .values(status=Lifecycle.CLOSED, open_key=None, closed_at=now, closed_by=by)
             .execution_options(synchronize_session=False)
         )
-        return _changed(result)
+        return won(result)
 
     def claim_root_refresh(self, consultation_id: int, now: datetime, interval: timedelta) -> datetime | None:
         """The right to update the root message now, unless any process did so within `interval`;
@@ -131,15 +130,13 @@ class ConsultationRepository(ConsultationContributions):
                 or_(
                     Consultation.root_refreshed_at.is_(None),
                     Consultation.root_refreshed_at <= now - interval,
-                    # Far ahead means a clock set back, not a reason to wait (a little ahead is
-                    # another process's mark while this one waited for the database).
-                    Consultation.root_refreshed_at > now + _CLOCK_SET_BACK,
+                    Consultation.root_refreshed_at > now + CLOCK_SET_BACK,
                 ),
             )
             .values(root_refreshed_at=now)
             .execution_options(synchronize_session=False)
         )
-        if _changed(result):
+        if won(result):
             return None
         last = self.session.scalar(
             select(Consultation.root_refreshed_at).where(Consultation.id == consultation_id)
@@ -163,7 +160,7 @@ class ConsultationRepository(ConsultationContributions):
             .values(outcome=outcome, outcome_statement=statement, outcome_by=by, outcome_at=now)
             .execution_options(synchronize_session=False)
         )
-        return _changed(result)
+        return won(result)
 
     def due_for_reminder(self, remind_from: datetime, now: datetime) -> list[int]:
         """Open consultations whose deadline is within the reminder lead and not yet reminded."""
@@ -187,7 +184,7 @@ class ConsultationRepository(ConsultationContributions):
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)
         )
-        return _changed(result)
+        return won(result)
 
     # -- audit ------------------------------------------------------------------------------------
 
@@ -217,7 +214,3 @@ class ConsultationRepository(ConsultationContributions):
         self.session.add(entry)
         self.session.flush()
         return entry
-
-
-def _changed(result: object) -> bool:
-    return int(getattr(result, "rowcount", 0) or 0) == 1

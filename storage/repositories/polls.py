@@ -3,18 +3,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from storage.models import Lifecycle, Poll, PollAudience, PollBallot, PollDelivery, PollKey, PollRespondent
-
-
-def _changed(result: Any) -> bool:
-    assert isinstance(result, CursorResult)
-    return bool(result.rowcount == 1)
+from storage.repositories.claims import CLOCK_SET_BACK, won
 
 
 class PollRepository:
@@ -73,7 +67,7 @@ class PollRepository:
             .values(revision=Poll.revision + 1)
             .execution_options(synchronize_session=False)
         )
-        return _changed(result)
+        return won(result)
 
     def close(self, poll_id: int, now: datetime) -> bool:
         """True only for the one transaction (of any process) that closed the poll."""
@@ -83,7 +77,7 @@ class PollRepository:
             .values(status=Lifecycle.CLOSED, closed_at=now, revision=Poll.revision + 1)
             .execution_options(synchronize_session=False)
         )
-        return _changed(result)
+        return won(result)
 
     def due_for_close(self, now: datetime) -> list[int]:
         query = select(Poll.id).where(
@@ -108,7 +102,7 @@ class PollRepository:
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)
         )
-        return _changed(result)
+        return won(result)
 
     def claim_refresh(self, poll_id: int, now: datetime, interval: timedelta) -> bool:
         """The right to update the poll's message now, unless any process did so within `interval`."""
@@ -117,13 +111,15 @@ class PollRepository:
             .where(
                 Poll.id == poll_id,
                 or_(
-                    Poll.refreshed_at.is_(None), Poll.refreshed_at <= now - interval, Poll.refreshed_at > now
+                    Poll.refreshed_at.is_(None),
+                    Poll.refreshed_at <= now - interval,
+                    Poll.refreshed_at > now + CLOCK_SET_BACK,
                 ),
             )
             .values(refreshed_at=now)
             .execution_options(synchronize_session=False)
         )
-        return _changed(result)
+        return won(result)
 
     def mark_refreshed(self, poll_id: int, now: datetime) -> None:
         self.session.execute(

@@ -19,7 +19,7 @@ import handlers
 from bot.config import Settings
 from bot.services import Services, build_services
 from bot.slack_api_counter import SlackApiCounter
-from bot.slack_retries import retry_handlers
+from bot.slack_retries import PacedWebClient, RateLimits, retry_handlers
 from handlers.outbound import SlackOutbound
 from storage.db import Database
 
@@ -106,6 +106,16 @@ def _sticky_ack(context: BoltContext, next: Callable[[], None]) -> None:
     next()
 
 
+# One workspace per process, and Slack limits each method per workspace: every client shares these.
+_RATE_LIMITS = RateLimits()
+
+
+def _paced_listener_client(context: BoltContext, next: Callable[[], None]) -> None:
+    """Bolt builds a plain WebClient per request; the listeners get one that keeps the limits."""
+    context["client"] = PacedWebClient.like(context.client, _RATE_LIMITS)
+    next()
+
+
 def build_bot(settings: Settings, db: Database | None = None) -> Services:
     """The services, telling Slack what happens through the outbound adapter and its own client."""
     return build_services(settings, SlackOutbound(make_web_client(settings), settings.timezone), db=db)
@@ -115,12 +125,13 @@ def make_web_client(settings: Settings) -> WebClient:
     """Every Web API call goes to SLACK_API_URL; 429s, 5xx and dropped connections are retried,
     each kind within its own budget (bot/slack_retries.py)."""
     # Commands that never call Slack (partners import...) run without a token.
-    return WebClient(
+    return PacedWebClient(
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=settings.slack_api_url,
         timeout=15,
         # The counter first: it sees every attempt and retries none.
-        retry_handlers=[SlackApiCounter(), *retry_handlers()],
+        retry_handlers=[SlackApiCounter(), *retry_handlers(_RATE_LIMITS)],
+        limits=_RATE_LIMITS,
     )
 
 
@@ -140,5 +151,6 @@ def create_bolt_app(services: Services, client: WebClient | None = None) -> App:
         ignoring_self_events_enabled=True,
     )
     app.middleware(_sticky_ack)
+    app.middleware(_paced_listener_client)
     handlers.register(app, services)
     return app

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from http.client import RemoteDisconnected
+from typing import Any
 from urllib.error import URLError
 
+from slack_sdk import WebClient
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
 
 log = logging.getLogger("consult_bot.slack")
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
@@ -57,7 +61,9 @@ class BudgetedRetry(RetryHandler):
     ) -> None:
         used = self._used(state)
         wait = self.wait(used, response)
-        log.info("Slack answered %s to %s; retry %d in %.1f s", self.kind, request.url, used + 1, wait)
+        log.info(
+            "Slack answered %s to %s; retry %d in %.1f s", self.kind, called(request.url), used + 1, wait
+        )
         time.sleep(wait)
         state.custom_values = {**(state.custom_values or {}), self.kind: used + 1}
         state.next_attempt_requested = True
@@ -73,8 +79,75 @@ class BudgetedRetry(RetryHandler):
         return int((state.custom_values or {}).get(self.kind, 0))
 
 
+class RateLimits:
+    """When each Web API method may be called again. Slack's limits are per method: a 429's
+    Retry-After holds for every later call of that method, not only for this call's retries."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[str, float] = {}
+
+    def hold(self, method: str, seconds: float) -> None:
+        with self._lock:
+            until = time.monotonic() + seconds
+            self._until[method] = max(self._until.get(method, 0.0), until)
+
+    def wait_for(self, method: str) -> None:
+        with self._lock:
+            until = self._until.get(method, 0.0)
+        pause = until - time.monotonic()
+        if pause > 0:
+            log.info("waiting %.1f s before calling %s: Slack asked so", pause, method)
+            time.sleep(pause + random.random() / 20)
+
+
+class PacedWebClient(WebClient):
+    """A WebClient whose new calls wait out their method's last Retry-After, too."""
+
+    def __init__(self, *args: Any, limits: RateLimits, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        self.limits.wait_for(api_method)
+        return super().api_call(api_method, **kwargs)
+
+    @classmethod
+    def like(cls, client: WebClient, limits: RateLimits) -> PacedWebClient:
+        """The same client (token, URL, retry handlers...) keeping to these limits."""
+        return cls(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            ssl=client.ssl,
+            proxy=client.proxy,
+            headers=client.headers,
+            team_id=client.default_params.get("team_id"),
+            logger=client.logger,
+            retry_handlers=client.retry_handlers,
+            limits=limits,
+        )
+
+
 class RateLimitedRetry(BudgetedRetry):
     kind = "429"
+
+    def __init__(self, max_retry_count: int, limits: RateLimits | None = None) -> None:
+        super().__init__(max_retry_count)
+        self.limits = limits
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if self.limits is not None and self.matches(response, error):
+            # Also after the last attempt: the next call of the method waits as long.
+            self.limits.hold(called(request.url), self.wait(0, response))
+        return super().can_retry(state=state, request=request, response=response, error=error)
 
     def matches(self, response: HttpResponse | None, error: Exception | None) -> bool:
         return response is not None and response.status_code == 429
@@ -101,6 +174,12 @@ class ConnectionRetry(BudgetedRetry):
         return isinstance(error, URLError | ConnectionResetError | RemoteDisconnected | TimeoutError)
 
 
+def called(url: str) -> str:
+    """The Web API method a URL calls; a response_url is a secret, so only named."""
+    path = url.split("?", 1)[0]
+    return path.rsplit("/", 1)[-1] if "/api/" in path else "response_url"
+
+
 def retry_after(response: HttpResponse | None) -> float | None:
     """The seconds a Retry-After header asks for, if the answer has a readable one."""
     if response is None:
@@ -114,6 +193,11 @@ def retry_after(response: HttpResponse | None) -> float | None:
     return None
 
 
-def retry_handlers() -> list[RetryHandler]:
-    """The bot's budgets: Slack's rate limits are waited out more often than its outages."""
-    return [RateLimitedRetry(max_retry_count=6), ServerErrorRetry(max_retry_count=4), ConnectionRetry(2)]
+def retry_handlers(limits: RateLimits | None = None) -> list[RetryHandler]:
+    """The bot's budgets: Slack's rate limits are waited out more often than its outages. With
+    `limits`, each 429 also holds back the method's later calls (PacedWebClient)."""
+    return [
+        RateLimitedRetry(max_retry_count=6, limits=limits),
+        ServerErrorRetry(max_retry_count=4),
+        ConnectionRetry(2),
+    ]

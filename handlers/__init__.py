@@ -13,6 +13,7 @@ from slack_bolt import App, BoltContext
 
 from bot.services import Services
 from handlers import actions, commands, errors, events, shortcuts, views
+from handlers.respond import use_retrying_respond
 
 
 def register(app: App, services: Services) -> None:
@@ -24,6 +25,7 @@ def register(app: App, services: Services) -> None:
         next()
 
     app.middleware(provide_services)
+    app.middleware(use_retrying_respond)
     actions.register(app)
     views.register(app)
     commands.register(app)

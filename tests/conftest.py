@@ -112,6 +112,8 @@ def eventually(condition: Callable[[], object], timeout: float = 15.0) -> None:
 
 
 def test_settings(database_url: str, api_url: str, **overrides: object) -> Settings:
+    # Work Slack refused for good is tried again soon, so fault tests need not wait 30 s for it.
+    overrides.setdefault("slack_retry_later_seconds", 0.5)
     return load_settings(
         _env_file=None,
         slack_bot_token=BOT_TOKEN,

@@ -6,6 +6,7 @@ Retry-After is waited out in full, and what fails for good is kept and sent late
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -13,9 +14,11 @@ import pytest
 
 from bot.domain.periods import current_period
 from bot.jobs.digest import retry_missing, send_period_digest
-from bot.localslack import FakeSlack, Message, SlackSender
+from bot.localslack import ApiCall, FakeSlack, Message, SlackSender
+from bot.server import BotServer
 from bot.services import Services
 from tests.conftest import CHANNEL
+from tests.slack.test_poll_modal import answer, create
 
 COORDINATOR = "U0COORD01"
 VOTERS = ("U0HU00001", "U0ES00001", "U0FI00001")
@@ -28,11 +31,94 @@ def settled_updates(services: Services, slack: SlackSender) -> Iterator[None]:
     services.polls.updates.flush(timeout=20)
 
 
+def posted(call: ApiCall) -> bool:
+    return bool(call.response.get("ok"))
+
+
 def quick_poll(slack: SlackSender, fake: FakeSlack) -> Message:
-    before = len(fake.calls("chat.postMessage"))
+    before = len([c for c in fake.calls("chat.postMessage") if posted(c)])
     assert slack.slash("/poll", '"Meet in Lyon?" "Yes" "No"', user=COORDINATOR, channel=CHANNEL).status == 200
-    posted = fake.wait_for("chat.postMessage", count=before + 1)[-1]
-    return fake.message(CHANNEL, str(posted.response["ts"]))
+    call = fake.wait_for("chat.postMessage", posted, timeout=15, count=before + 1)[-1]
+    return fake.message(CHANNEL, str(call.response["ts"]))
+
+
+def failures(fake: FakeSlack, method: str, status: int) -> int:
+    return sum(1 for attempt in fake.attempts(method) if attempt.status == status)
+
+
+def healthy(server: BotServer) -> bool:
+    with urllib.request.urlopen(server.url + "/healthz", timeout=10) as response:
+        return response.status == 200
+
+
+def close_and_show(consortium: Services, fake: FakeSlack, message: Message) -> str:
+    """Closes poll 1; the poll message as it ends (after its coalesced final update)."""
+    assert consortium.polls.votes.flush(timeout=10)
+    consortium.polls.close(consortium.polls.get(1).id, COORDINATOR)
+    assert consortium.polls.updates.flush(timeout=20)
+    final = fake.message(CHANNEL, message.ts)
+    assert final.text.startswith("Closed poll")
+    return str(final.blocks)
+
+
+def test_each_vote_confirmation_reaches_its_voter_once_through_429s_and_503s_on_response_urls(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, bot_server: BotServer
+) -> None:
+    message = quick_poll(slack, fake_slack)
+    # Confirmations go to the click's response_url: three rate limits, then two server errors.
+    fake_slack.fail_next("response_url", status=429, retry_after=1, times=3)
+    fake_slack.fail_next("response_url", status=503, times=2)
+    for voter in VOTERS:
+        click = slack.click(fake_slack.message(CHANNEL, message.ts), CHANNEL, voter, "poll_vote_0")
+        assert click.status == 200
+        fake_slack.wait_until(lambda v=voter: len(fake_slack.ephemerals(v)) == 1, 15, "a confirmation")
+        # Slack delivers the click again (it missed our ack): no second vote, no second confirmation.
+        assert slack.redeliver(slack.deliveries[-1], retry_num=1).status == 200
+    assert bot_server.wait_idle()
+    assert "3 of 11" in close_and_show(consortium, fake_slack, message)
+    assert [len(fake_slack.ephemerals(v)) for v in VOTERS] == [1, 1, 1]
+    assert "Your answer to P1 is recorded" in fake_slack.ephemerals(VOTERS[0])[0].text
+    assert failures(fake_slack, "response_url", 429) == 3 and failures(fake_slack, "response_url", 503) == 2
+    assert fake_slack.retry_after_violations("response_url") == []
+    assert healthy(bot_server)
+
+
+def test_form_answers_are_confirmed_once_through_429s_and_503s_on_chat_post_ephemeral(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, bot_server: BotServer
+) -> None:
+    message = create(slack, fake_slack, {"question": "Q?", "kind": "multiple", "options": "A\nB\nC"})
+    fake_slack.fail_next("chat.postEphemeral", status=429, retry_after=1, times=3)
+    fake_slack.fail_next("chat.postEphemeral", status=503, times=2)
+    for voter in VOTERS[:2]:
+        answered = answer(slack, fake_slack, message, voter, {"choice": ["0", "2"], "reason": "Both matter"})
+        assert answered.status == 200 and not (answered.json or {}).get("errors")
+        fake_slack.wait_until(lambda v=voter: len(fake_slack.ephemerals(v)) == 1, 15, "a confirmation")
+    assert bot_server.wait_idle()
+    assert [t.votes for t in consortium.polls.results(1).tallies] == [2, 0, 2]
+    assert "2 of 11" in close_and_show(consortium, fake_slack, message)
+    assert [len(fake_slack.ephemerals(v)) for v in VOTERS[:2]] == [1, 1]
+    assert all(fake_slack.dm_messages(v) == [] for v in VOTERS[:2])
+    assert failures(fake_slack, "chat.postEphemeral", 429) == 3
+    assert fake_slack.retry_after_violations("chat.postEphemeral") == []
+    assert healthy(bot_server)
+
+
+def test_a_new_poll_is_posted_once_through_429s_and_503s_on_chat_post_message(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, bot_server: BotServer
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1, times=3)
+    fake_slack.fail_next("chat.postMessage", status=503, times=2)
+    message = quick_poll(slack, fake_slack)
+    assert bot_server.wait_idle()
+    posted = [m for m in fake_slack.messages(CHANNEL) if "Meet in Lyon?" in m.text]
+    assert [m.ts for m in posted] == [message.ts]
+    assert consortium.polls.get(1).message_ts == message.ts
+    assert fake_slack.ephemerals(COORDINATOR) == []  # nothing went wrong, as far as they can tell
+    slack.click(fake_slack.message(CHANNEL, message.ts), CHANNEL, VOTERS[0], "poll_vote_1")
+    fake_slack.wait_until(lambda: len(fake_slack.ephemerals(VOTERS[0])) == 1, what="a confirmation")
+    assert "1 of 11" in close_and_show(consortium, fake_slack, message)
+    assert fake_slack.retry_after_violations("chat.postMessage") == []
+    assert healthy(bot_server)
 
 
 def test_votes_and_the_final_results_survive_a_burst_of_429s_then_503s_on_chat_update(

@@ -22,7 +22,7 @@ from bot.domain.home import HomeScreen
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.tallies import PollResults
 from bot.services.consultations.comments import ThreadNotFound
-from bot.services.ports import Attachment, DeliveryFailed
+from bot.services.ports import Attachment, DeliveryFailed, Reach
 from handlers.blocks.bridging import candidates_message, failed_message, result_message
 from handlers.blocks.common import JsonBlock
 from handlers.blocks.consultations import (
@@ -37,7 +37,7 @@ from handlers.blocks.digest import digest_overview, digest_thread_parts
 from handlers.blocks.polls import poll_message, reminder_dm
 from handlers.consultation_flow import post_in_thread
 from handlers.home_publisher import HomePublisher
-from handlers.slack_errors import MESSAGE_GONE, slack_error
+from handlers.slack_errors import MESSAGE_GONE, RETRY_LATER, slack_error
 
 log = logging.getLogger("consult_bot.outbound")
 T = TypeVar("T")
@@ -91,9 +91,9 @@ class SlackOutbound:
         )
         return str(posted["ts"])
 
-    def remind_poll(self, poll: PollView, user_ids: Sequence[str]) -> list[str]:
+    def remind_poll(self, poll: PollView, user_ids: Sequence[str]) -> Reach:
         text, blocks = reminder_dm(poll, self._permalink(poll.channel_id, poll.message_ts))
-        return [user for user in user_ids if self._direct_message(user, text, blocks)]
+        return reach(self.client, [(user, text, blocks) for user in user_ids])
 
     # -- consultations ----------------------------------------------------------------------------
 
@@ -126,9 +126,8 @@ class SlackOutbound:
             dm_text, dm_blocks = confirm_request_message(result.consultation, request)
             self._direct_message(request.slack_user_id, dm_text, dm_blocks)
 
-    def remind_consultation(self, view: ConsultationView, user_id: str, organisation: str) -> bool:
-        text, blocks = reminder_message(view, organisation)
-        return self._direct_message(user_id, text, blocks)
+    def remind_consultation(self, view: ConsultationView, recipients: Sequence[tuple[str, str]]) -> Reach:
+        return reach(self.client, [(user, *reminder_message(view, org)) for user, org in recipients])
 
     def _thread_note(
         self, view: ConsultationView, text: str, blocks: list[JsonBlock], *, broadcast: bool = False
@@ -234,6 +233,34 @@ def send_dm(client: WebClient, user: str, text: str, blocks: list[JsonBlock]) ->
         log.warning("could not send a direct message to %s: %s", user, slack_error(exc))
         return False
     return True
+
+
+def reach(client: WebClient, messages: Sequence[tuple[str, str, list[JsonBlock]]]) -> Reach:
+    """Direct messages to several people (user id, text, blocks): whom they reached, and whom Slack
+    refused for now (after the client's retries), to be tried again later."""
+    reached: list[str] = []
+    retry_later: list[str] = []
+    for user, text, blocks in messages:
+        try:
+            client.chat_postMessage(channel=user, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            error = slack_error(exc)
+            later = error in RETRY_LATER
+            log.warning(
+                "Slack Web API chat.postMessage to %s failed: %s%s",
+                user,
+                error,
+                "; retried later" if later else "",
+            )
+            if later:
+                retry_later.append(user)
+            continue
+        except OSError as exc:  # the connection, after the client's retries
+            log.warning("Slack Web API chat.postMessage to %s failed: %s; retried later", user, exc)
+            retry_later.append(user)
+            continue
+        reached.append(user)
+    return Reach(tuple(reached), tuple(retry_later))
 
 
 def _failed(method: str, exc: SlackApiError) -> DeliveryFailed:

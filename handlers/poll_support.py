@@ -22,7 +22,7 @@ from bot.services import Services
 from handlers.blocks.common import fallback
 from handlers.blocks.polls import confirmation, poll_message
 from handlers.metadata import ModalState
-from handlers.slack_errors import CANNOT_POST, slack_error
+from handlers.slack_errors import CANNOT_POST, RETRY_LATER, slack_error
 
 log = logging.getLogger("consult_bot.polls")
 _UNEXPECTED = "Sorry, something went wrong on my side and your vote was not recorded. Please click again."
@@ -49,6 +49,20 @@ def _not_there(channel_id: str) -> DomainError:
     )
 
 
+def _refused(exc: SlackApiError, channel_id: str, method: str) -> DomainError | None:
+    """What the poll's creator is told when Slack refused to post it (None: not theirs to fix)."""
+    error = slack_error(exc)
+    if error in CANNOT_POST:
+        return _not_there(channel_id)
+    if error in RETRY_LATER:
+        log.warning("Slack Web API %s failed: %s; the poll was not saved", method, error)
+        return DomainError(
+            "Slack could not take the poll just now (it is busy), so no poll was saved. "
+            "Please send the same command again in a minute."
+        )
+    return None
+
+
 def user_zone(client: WebClient, user: str, default: ZoneInfo) -> ZoneInfo:
     """The person's time zone as set in Slack."""
     try:
@@ -72,9 +86,10 @@ def channel_members(client: WebClient, channel_id: str) -> list[str]:
             if not cursor:
                 return members
     except SlackApiError as exc:
-        if slack_error(exc) in CANNOT_POST:
-            raise _not_there(channel_id) from exc
-        raise
+        refusal = _refused(exc, channel_id, "conversations.members")
+        if refusal is None:
+            raise
+        raise refusal from exc
 
 
 def post_new_poll(
@@ -99,9 +114,10 @@ def post_poll_message(client: WebClient, services: Services, poll: PollView) -> 
         posted = client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
     except SlackApiError as exc:
         services.polls.discard(poll.id)
-        if slack_error(exc) in CANNOT_POST:
-            raise _not_there(channel_id) from exc
-        raise
+        refusal = _refused(exc, channel_id, "chat.postMessage")
+        if refusal is None:
+            raise
+        raise refusal from exc
     services.polls.record_message(poll.id, str(posted["channel"]), str(posted["ts"]))
     services.home.out_of_date()  # a new poll waits for its audience's answers
 

@@ -9,6 +9,12 @@ CANNOT_POST = frozenset({"channel_not_found", "not_in_channel", "is_archived", "
 # ... and when the message to update is no longer there to update.
 MESSAGE_GONE = CANNOT_POST | {"message_not_found", "cant_update_message"}
 
+# ... and when Slack could not take the call for now (still so after the client's retries).
+RETRY_LATER = frozenset(
+    {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}
+    | {"429", "500", "502", "503", "504"}
+)
+
 
 def slack_error(exc: SlackApiError) -> str:
     """The error code of a refused call (or its HTTP status when Slack gave none)."""

@@ -50,8 +50,17 @@ def sweep(services: Services, now: datetime | None = None) -> SweepReport:
             # It is closed (and stays so); one thread Slack refuses must not hold up the others.
             log.warning("could not announce the close of %s: %s", view.ref, failure)
     for reminder in services.consultations.claim_reminders(now):
-        for user, organisation in reminder.recipients:
-            report.reminded += outbound.remind_consultation(reminder.consultation, user, organisation)
+        if not reminder.recipients:
+            continue
+        reach = outbound.remind_consultation(reminder.consultation, reminder.recipients)
+        services.consultations.reminded(reminder, reach, now)
+        report.reminded += len(reach.reached)
+        if reach.retry_later:
+            log.warning(
+                "the reminder about %s did not reach %d person(s) for now; the next sweep tries again",
+                reminder.consultation.ref,
+                len(reach.retry_later),
+            )
     return report
 
 

@@ -36,6 +36,16 @@ class DeliveryFailed(Exception):
 
 
 @dataclass(frozen=True)
+class Reach:
+    """Whom a message to several people reached, and whom Slack refused for now (rate limits,
+    outages: worth another try later). People Slack refuses for good (DMs closed, no such user)
+    are in neither: trying again would not help, and the refusal is logged."""
+
+    reached: tuple[str, ...] = ()
+    retry_later: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file that goes with a message (the digest's Markdown, its chart)."""
 
@@ -48,8 +58,8 @@ class PollNotices(Protocol):
     def poll_changed(self, results: PollResults) -> None:
         """The poll's message is out of date: it shows these results now (final once closed)."""
 
-    def remind_poll(self, poll: PollView, user_ids: Sequence[str]) -> list[str]:
-        """Reminds these people to answer the poll; returns whom the reminder reached."""
+    def remind_poll(self, poll: PollView, user_ids: Sequence[str]) -> Reach:
+        """Reminds these people to answer the poll."""
 
 
 class ConsultationNotices(Protocol):
@@ -62,8 +72,8 @@ class ConsultationNotices(Protocol):
     def consultation_revised(self, result: RevisionResult) -> None:
         """A new version: the diff in the thread, and each organisation asked to confirm."""
 
-    def remind_consultation(self, view: ConsultationView, user_id: str, organisation: str) -> bool:
-        """Reminds one member of an organisation without a position; False if it did not reach them."""
+    def remind_consultation(self, view: ConsultationView, recipients: Sequence[tuple[str, str]]) -> Reach:
+        """Reminds these (user id, organisation) members of organisations without a position."""
 
 
 class ThreadReader(Protocol):

@@ -15,6 +15,7 @@ from storage.models.digests import Digest, DigestDelivery
 from storage.models.partners import Partner
 from storage.models.polls import Poll, PollAudience, PollBallot, PollDelivery, PollKey, PollRespondent
 from storage.models.recommendations import Recommendation, RecommendationTheme, RecommendationVersion
+from storage.models.reminders import ReminderDelivery
 from storage.models.summaries import SummaryCacheEntry
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Recommendation",
     "RecommendationTheme",
     "RecommendationVersion",
+    "ReminderDelivery",
     "SummaryCacheEntry",
     "utcnow",
 ]

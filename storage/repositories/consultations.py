@@ -186,6 +186,15 @@ class ConsultationRepository(ConsultationContributions):
         )
         return won(result)
 
+    def release_reminder(self, consultation_id: int) -> None:
+        """The reminder is due again: the next sweep sends it to whom it has not reached."""
+        self.session.execute(
+            update(Consultation)
+            .where(Consultation.id == consultation_id, Consultation.status == Lifecycle.OPEN)
+            .values(reminder_sent_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
     # -- audit ------------------------------------------------------------------------------------
 
     def audit_by_key(self, key: str) -> ConsultationAudit | None:

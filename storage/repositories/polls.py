@@ -104,6 +104,15 @@ class PollRepository:
         )
         return won(result)
 
+    def release_reminder(self, poll_id: int) -> None:
+        """The reminder is due again: the next sweep sends it to whom it has not reached."""
+        self.session.execute(
+            update(Poll)
+            .where(Poll.id == poll_id, Poll.status == Lifecycle.OPEN)
+            .values(reminder_sent_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
     def claim_refresh(self, poll_id: int, now: datetime, interval: timedelta) -> bool:
         """The right to update the poll's message now, unless any process did so within `interval`."""
         result = self.session.execute(

@@ -6,6 +6,7 @@ Retry-After is waited out in full, and what fails for good is kept and sent late
 
 from __future__ import annotations
 
+import logging
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -119,6 +120,42 @@ def test_a_new_poll_is_posted_once_through_429s_and_503s_on_chat_post_message(
     assert "1 of 11" in close_and_show(consortium, fake_slack, message)
     assert fake_slack.retry_after_violations("chat.postMessage") == []
     assert healthy(bot_server)
+
+
+def test_a_poll_slack_cannot_take_for_now_is_refused_clearly_and_sending_it_again_works(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=200, error="internal_error")
+    with caplog.at_level(logging.WARNING):
+        assert (
+            slack.slash("/poll", '"Meet in Lyon?" "Yes" "No"', user=COORDINATOR, channel=CHANNEL).status
+            == 200
+        )
+        fake_slack.wait_until(lambda: bool(fake_slack.ephemerals(COORDINATOR)), 15, "the refusal")
+    refusal = fake_slack.ephemerals(COORDINATOR)[-1].text
+    assert "Slack could not take the poll just now" in refusal and "send the same command again" in refusal
+    assert "chat.postMessage failed: internal_error" in caplog.text
+    assert consortium.polls.all_results() == []
+    message = quick_poll(slack, fake_slack)
+    assert [r.poll.message_ts for r in consortium.polls.all_results()] == [message.ts]
+
+
+def test_the_final_results_reach_the_poll_message_after_slack_refused_the_update_for_now(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = quick_poll(slack, fake_slack)
+    slack.click(fake_slack.message(CHANNEL, message.ts), CHANNEL, VOTERS[0], "poll_vote_0")
+    fake_slack.wait_until(lambda: len(fake_slack.ephemerals(VOTERS[0])) == 1, 15, "a confirmation")
+    assert consortium.polls.updates.flush(timeout=20)
+    # Refused twice without a status worth retrying at once: the refresher tries again later.
+    fake_slack.fail_next("chat.update", status=200, error="internal_error", times=2)
+    with caplog.at_level(logging.WARNING):
+        assert "1 of 11" in close_and_show(consortium, fake_slack, message)
+    assert "chat.update failed: internal_error" in caplog.text
+    finals = [
+        c for c in fake_slack.calls("chat.update") if posted(c) and str(c.params["text"]).startswith("Closed")
+    ]
+    assert len(finals) == 1
 
 
 def test_votes_and_the_final_results_survive_a_burst_of_429s_then_503s_on_chat_update(

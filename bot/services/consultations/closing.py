@@ -23,12 +23,18 @@ from bot.services.consultations.base import (
     require_coordinator,
     require_no_outcome,
 )
+from bot.services.ports import Reach
 from storage.repositories import PartnerRepository
 from storage.repositories.consultations import ConsultationRepository
+from storage.repositories.reminders import ReminderRepository
 
 # Who closes a consultation when its deadline passes (the audit trail's actor).
 DEADLINE_ACTOR = "deadline"
 SCHEDULER_ACTOR = "scheduler"
+
+
+def reminder_subject(consultation_id: int) -> str:
+    return f"consultation:{consultation_id}"
 
 
 @dataclass(frozen=True)
@@ -114,10 +120,13 @@ class ConsultationClosing(ConsultationBase):
                     continue
                 view = self._view(session, load_consultation(session, consultation_id))
                 missing = set(view.without_position())
+                members = [p for p in PartnerRepository(session).all() if p.organisation in missing]
+                # A sweep sending it again (Slack refused some for now) skips whom it reached.
+                reached = ReminderRepository(session).reached(
+                    reminder_subject(consultation_id), [p.slack_user_id for p in members]
+                )
                 recipients = tuple(
-                    (p.slack_user_id, p.organisation)
-                    for p in PartnerRepository(session).all()
-                    if p.organisation in missing
+                    (p.slack_user_id, p.organisation) for p in members if p.slack_user_id not in reached
                 )
                 add_audit(
                     session,
@@ -129,6 +138,17 @@ class ConsultationClosing(ConsultationBase):
                 )
                 reminders.append(Reminder(view, recipients))
         return reminders
+
+    def reminded(self, reminder: Reminder, reach: Reach, now: datetime | None = None) -> None:
+        """Records whom a claimed reminder reached; if Slack refused some for now, the claim is
+        released so that the next sweep sends it to them (and to nobody twice)."""
+        consultation_id = reminder.consultation.id
+        with self.db.session() as session:
+            ReminderRepository(session).record_reached(
+                reminder_subject(consultation_id), reach.reached, now_or_utcnow(now)
+            )
+            if reach.retry_later:
+                ConsultationRepository(session).release_reminder(consultation_id)
 
     def coordinators(self) -> list[str]:
         with self.db.session() as session:

@@ -15,6 +15,7 @@ from bot.domain.polls.tallies import PollResults
 from bot.services.audit import record
 from bot.services.polls.base import PollServiceBase, UnknownPoll
 from storage.repositories.polls import PollRepository
+from storage.repositories.reminders import ReminderRepository
 
 log = logging.getLogger("consult_bot.polls")
 
@@ -23,6 +24,10 @@ log = logging.getLogger("consult_bot.polls")
 class Reminder:
     poll: PollView
     user_ids: tuple[str, ...]
+
+
+def reminder_subject(poll_id: int) -> str:
+    return f"poll:{poll_id}"
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,11 @@ class PollClosing(PollServiceBase):
                 poll = repo.get(poll_id)
                 assert poll is not None
                 _, missing = self._coverage(session, poll)
-                reminders.append(Reminder(self._view(session, poll), tuple(p.slack_user_id for p in missing)))
+                users = [p.slack_user_id for p in missing]
+                # A sweep sending it again (Slack refused some for now) skips whom it reached.
+                reached = ReminderRepository(session).reached(reminder_subject(poll_id), users)
+                remaining = tuple(user for user in users if user not in reached)
+                reminders.append(Reminder(self._view(session, poll), remaining))
         return reminders
 
     def remind_now(self, poll_id: int, user: str, *, delivery: str) -> Reminder | None:
@@ -147,8 +156,28 @@ class PollClosing(PollServiceBase):
         return None
 
     def send_reminder(self, reminder: Reminder) -> list[str]:
-        """Sends a claimed reminder to everyone it names; returns whom it reached."""
-        return self.notices.remind_poll(reminder.poll, reminder.user_ids)
+        """Sends the reminder a coordinator asked for to everyone it names; returns whom it reached."""
+        return list(self.notices.remind_poll(reminder.poll, reminder.user_ids).reached)
+
+    def send_due_reminder(self, reminder: Reminder, now: datetime | None = None) -> list[str]:
+        """Sends a reminder claimed by `due_reminders`; returns whom it reached. Those Slack refused
+        for now get it from a later sweep: the claim is released, and whom it reached is recorded."""
+        if not reminder.user_ids:
+            return []
+        reach = self.notices.remind_poll(reminder.poll, reminder.user_ids)
+        with self.db.session() as session:
+            ReminderRepository(session).record_reached(
+                reminder_subject(reminder.poll.id), reach.reached, now_or_utcnow(now)
+            )
+            if reach.retry_later:
+                PollRepository(session).release_reminder(reminder.poll.id)
+        if reach.retry_later:
+            log.warning(
+                "the reminder about %s did not reach %d partner(s) for now; the next sweep tries again",
+                reminder.poll.ref,
+                len(reach.retry_later),
+            )
+        return list(reach.reached)
 
     def refreshed(self, poll_id: int, now: datetime | None = None) -> None:
         """The message was updated: the next update of any process waits a full interval from now."""

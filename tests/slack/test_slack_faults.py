@@ -18,7 +18,7 @@ from bot.jobs.digest import retry_missing, send_period_digest
 from bot.localslack import ApiCall, FakeSlack, Message, SlackSender
 from bot.server import BotServer
 from bot.services import Services
-from tests.conftest import CHANNEL
+from tests.conftest import CHANNEL, eventually
 from tests.slack.test_poll_modal import answer, create
 
 COORDINATOR = "U0COORD01"
@@ -137,7 +137,7 @@ def test_a_poll_slack_cannot_take_for_now_is_refused_clearly_and_sending_it_agai
     assert "chat.postMessage failed: internal_error" in caplog.text
     assert consortium.polls.all_results() == []
     message = quick_poll(slack, fake_slack)
-    assert [r.poll.message_ts for r in consortium.polls.all_results()] == [message.ts]
+    eventually(lambda: [r.poll.message_ts for r in consortium.polls.all_results()] == [message.ts])
 
 
 def test_the_final_results_reach_the_poll_message_after_slack_refused_the_update_for_now(

@@ -58,12 +58,15 @@ class SlackOutbound:
     def poll_changed(self, results: PollResults) -> None:
         poll = results.poll
         text, blocks = poll_message(results)
-        self._call(
-            "chat.update",
-            lambda: self.client.chat_update(
+        try:
+            self.client.chat_update(
                 channel=str(poll.channel_id), ts=str(poll.message_ts), text=text, blocks=blocks
-            ),
-        )
+            )
+        except SlackApiError as exc:
+            # Someone deleted the poll's message or removed the bot: trying again would not help.
+            if slack_error(exc) not in MESSAGE_GONE:
+                raise _failed("chat.update", exc) from exc
+            log.warning("the message of %s cannot be updated: %s", poll.ref, slack_error(exc))
 
     # -- common wording ---------------------------------------------------------------------------
 

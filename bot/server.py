@@ -9,6 +9,7 @@ import time
 from types import TracebackType
 
 import uvicorn
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app import ListenerPool, create_bolt_app
@@ -27,8 +28,10 @@ class BotServer:
         port: int = 0,
         client: WebClient | None = None,
         log_level: str = "warning",
+        bolt: App | None = None,
     ) -> None:
-        self.bolt = create_bolt_app(services, client)
+        # `bolt`: another Bolt app served exactly like the bot's (the benchmark's ack-only app).
+        self.bolt = bolt or create_bolt_app(services, client)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind((host, port))

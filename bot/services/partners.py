@@ -31,6 +31,12 @@ def to_info(partner: Partner) -> PartnerInfo:
     )
 
 
+def from_details(row: tuple[str, str, str, str, str, str]) -> PartnerInfo:
+    """A partner from PartnerRepository.details' plain row."""
+    slack_user_id, name, organisation, region, country, role = row
+    return PartnerInfo(slack_user_id, name, organisation, region, country, Role(role))
+
+
 class PartnerService:
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -1,8 +1,8 @@
 """Votes from clicks, written in group commits before Slack hears about them.
 
 A listener hands its vote to the writer and waits for the returned future. One writer thread
-gathers the votes that arrive within a few milliseconds of the first (or `batch_max` of them),
-applies them in one transaction and commits; only then are the futures resolved, so the listener
+takes the votes queued meanwhile (at most `batch_max` of them), applies them in one transaction
+and commits; only then are the futures resolved, so the listener
 acknowledges a vote that is already stored, and tells its voter that vote's own outcome. A burst
 of clicks thus costs one commit rather than one per click. The apply function isolates each vote
 (a savepoint per poll, then per vote): one failing vote fails nobody else in the batch.
@@ -52,11 +52,12 @@ class Stopping(DomainError):
 
 class VoteWriter:
     def __init__(
-        self, apply: Apply, *, window: float = 0.002, batch_max: int = 100, capacity: int = 400
+        self, apply: Apply, *, window: float = 0.0, batch_max: int = 100, capacity: int = 400
     ) -> None:
         self._apply = apply
-        # A batch closes `window` seconds after its first vote arrived, or at `batch_max` votes.
-        # While a batch commits, the next one gathers; under load it closes as soon as it is taken.
+        # A batch closes `window` seconds after its first vote arrived, or at `batch_max` votes. With
+        # no window, a batch is whatever is queued when the writer takes it: a lone vote is written
+        # at once, and under load the votes that came in while the last batch was written go together.
         self._window = window
         self._batch_max = batch_max
         self._capacity = capacity

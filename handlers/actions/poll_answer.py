@@ -61,7 +61,8 @@ def vote_many(
 def cast(
     services: Services, request: VoteRequest, ack: Ack, tell: Callable[[VoteOutcome | Exception], None]
 ) -> None:
-    """Hands the vote to the writer, acknowledges once it is committed, then tells the voter."""
+    """Hands the vote to the writer, acknowledges once it is committed, then tells the voter (with
+    the results, read after the acknowledgement)."""
     try:
         pending = services.polls.votes.submit(request)
     except (Busy, Stopping) as refusal:
@@ -72,10 +73,10 @@ def cast(
         outcome = pending.result(timeout=_ACK_WITHIN)
     except FutureTimeout:
         # Not acknowledged: Slack shows the voter that the click failed; its outcome follows.
-        pending.add_done_callback(lambda done: tell(done.result()))
+        pending.add_done_callback(lambda done: tell(services.polls.with_results(done.result())))
         return
     ack()
-    tell(outcome)
+    tell(services.polls.with_results(outcome))
 
 
 def open_answer_form(

@@ -27,6 +27,19 @@ class PartnerRepository:
         rows = self.session.scalars(select(Partner).where(Partner.slack_user_id.in_(slack_user_ids)))
         return {row.slack_user_id: row for row in rows}
 
+    def details(self, slack_user_ids: Sequence[str]) -> list[tuple[str, str, str, str, str, str]]:
+        """(Slack user id, name, organisation, region, country, role) of each: plain rows, quicker to
+        read than partners."""
+        query = select(
+            Partner.slack_user_id,
+            Partner.name,
+            Partner.organisation,
+            Partner.region,
+            Partner.country,
+            Partner.role,
+        ).where(Partner.slack_user_id.in_(slack_user_ids))
+        return [(u, n, o, r, c, role) for u, n, o, r, c, role in self.session.execute(query)]
+
     def add(self, partner: Partner) -> Partner:
         self.session.add(partner)
         return partner

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -157,6 +158,12 @@ class PollRepository:
             self.session.scalars(select(PollAudience.slack_user_id).where(PollAudience.poll_id == poll_id))
         )
 
+    def audience_among(self, poll_id: int, user_ids: Sequence[str]) -> set[str]:
+        query = select(PollAudience.slack_user_id).where(
+            PollAudience.poll_id == poll_id, PollAudience.slack_user_id.in_(user_ids)
+        )
+        return set(self.session.scalars(query))
+
     def set_audience(self, poll_id: int, user_ids: Sequence[str]) -> None:
         self.session.add_all(PollAudience(poll_id=poll_id, slack_user_id=u) for u in sorted(set(user_ids)))
 
@@ -199,6 +206,11 @@ class PollRepository:
 
     def ballots(self, poll_id: int) -> Sequence[PollBallot]:
         return self.session.scalars(select(PollBallot).where(PollBallot.poll_id == poll_id)).all()
+
+    def answers(self, poll_id: int) -> list[tuple[str, dict[str, Any]]]:
+        """(voter key, answer) of each ballot: plain rows, quicker to read than ballots."""
+        query = select(PollBallot.voter_key, PollBallot.answer).where(PollBallot.poll_id == poll_id)
+        return [(key, answer) for key, answer in self.session.execute(query)]
 
     def add_ballot(self, ballot: PollBallot) -> None:
         self.session.add(ballot)

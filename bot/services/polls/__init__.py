@@ -9,6 +9,7 @@ from bot.services.poll_updates import MessageRefresher
 from bot.services.poll_votes import VoteWriter
 from bot.services.polls.answering import PollAnswers
 from bot.services.polls.closing import PollClosing
+from bot.services.polls.confirmations import LiveResults
 from bot.services.polls.creating import PollCreation
 from bot.services.polls.results import PollResultReads
 from bot.services.ports import PollNotices
@@ -36,7 +37,9 @@ class PollService(PollCreation, PollAnswers, PollResultReads, PollClosing):
         self.updates = MessageRefresher[int](
             self.publish_message, refresh_interval, retry_after_failure=retry_after_failure
         )
-        self.votes = VoteWriter(self.answer_all)
+        self.live_results = LiveResults(self.read_results)
+        self.message_polls = {}
+        self.votes = VoteWriter(self.store_all)
         self.closed_listeners = []
         self.changed_listeners = []
 

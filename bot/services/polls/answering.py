@@ -17,7 +17,7 @@ from bot.domain.polls.answers import Answer, Change, VoteOutcome, VoteRequest, a
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.kinds import Audience
 from bot.domain.polls.tallies import PollResults
-from bot.services.partners import to_info
+from bot.services.partners import from_details
 from bot.services.polls.base import (
     WRITE_ATTEMPTS,
     PollClosed,
@@ -34,6 +34,8 @@ log = logging.getLogger("consult_bot.polls")
 # What an answer came to: stored (or a repeat), refused, or failed with an error.
 Outcome = VoteOutcome | DomainError | Exception
 _Item = tuple[VoteRequest, PartnerInfo | None]
+# Poll messages whose poll id is remembered (those being clicked now).
+_MESSAGES_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -119,33 +121,37 @@ class PollAnswers(PollServiceBase):
         return result
 
     def answer_all(self, requests: Sequence[VoteRequest]) -> list[Outcome]:
+        """`store_all`, each outcome with the results its voter may see."""
+        return [self.with_results(outcome) for outcome in self.store_all(requests)]
+
+    def store_all(self, requests: Sequence[VoteRequest]) -> list[Outcome]:
         """Applies answers in the order given, in one transaction, once per delivery.
 
-        Returns once that transaction has committed. Each request gets its outcome (with the
-        results, if the voter may see them), the reason it was refused, or the error that kept it
+        Returns once that transaction has committed. Each request gets its outcome (without the
+        results: `with_results` adds them), the reason it was refused, or the error that kept it
         from being stored: each poll's answers are applied in a savepoint, and if that fails, each
         answer in a savepoint of its own, so one failing answer fails no other. Raises when the
         transaction as a whole could not commit (then nothing of it was stored).
         """
         results: list[Outcome | None] = [None] * len(requests)
         polls = self._resolve(requests, results)
-        with self.db.session() as session:
-            partners = PartnerRepository(session).by_slack_ids(sorted({r.user for r in requests}))
-            people = {user: to_info(partner) for user, partner in partners.items()}
         groups: dict[int, list[int]] = {}
         for position, poll_id in enumerate(polls):
             if poll_id is not None:
                 groups.setdefault(poll_id, []).append(position)
         applied: dict[int, list[Outcome]] = {}
         with self.db.write_session() as session:
+            rows = PartnerRepository(session).details(sorted({r.user for r in requests}))
+            people = {row[0]: from_details(row) for row in rows}
             # Polls in id order: two processes writing the same polls lock their rows in one order.
             for poll_id in sorted(groups):
                 items = [(requests[i], people.get(requests[i].user)) for i in groups[poll_id]]
                 applied[poll_id] = self._apply_isolated(session, poll_id, items)
         for poll_id, outcomes in applied.items():
             if any(isinstance(o, VoteOutcome) and o.counted for o in outcomes):
+                self.live_results.changed(poll_id)
                 self.updates.request(poll_id)
-            for position, outcome in zip(groups[poll_id], self._with_results(poll_id, outcomes), strict=True):
+            for position, outcome in zip(groups[poll_id], outcomes, strict=True):
                 results[position] = outcome
         return [r if r is not None else UnknownPoll() for r in results]
 
@@ -161,11 +167,7 @@ class PollAnswers(PollServiceBase):
             where = request.message or ("", f"P{request.number}")
             if where not in found:
                 try:
-                    found[where] = (
-                        self.for_message(*request.message, request.number)
-                        if request.message
-                        else self.get(int(request.number or 0))
-                    ).id
+                    found[where] = self._poll_id_at(request.message, request.number)
                 except DomainError as error:
                     found[where] = error
             poll = found[where]
@@ -175,6 +177,17 @@ class PollAnswers(PollServiceBase):
             else:
                 polls.append(poll)
         return polls
+
+    def _poll_id_at(self, message: tuple[str, str] | None, number: int | None) -> int:
+        """The poll on that message (or with that number); a message's poll never changes, so it is
+        looked up once."""
+        if message is None:
+            return self.get(int(number or 0)).id
+        if (known := self.message_polls.get(message)) is None:
+            known = self.message_polls[message] = self.for_message(*message, number).id
+            if len(self.message_polls) > _MESSAGES_KEPT:
+                del self.message_polls[next(iter(self.message_polls))]
+        return known
 
     def _apply_isolated(self, session: Session, poll_id: int, items: list[_Item]) -> list[Outcome]:
         """The poll's answers in one savepoint; if that fails, each answer in its own."""
@@ -211,7 +224,8 @@ class PollAnswers(PollServiceBase):
         poll = repo.get(poll_id)
         assert poll is not None
         batch = _Batch(to_view(poll), repo.key(poll_id), [request for request, _ in items])
-        audience = repo.audience(poll_id) if batch.poll.audience is Audience.CHANNEL else None
+        voters = sorted(batch.voters)
+        audience = repo.audience_among(poll_id, voters) if batch.poll.audience is Audience.CHANNEL else None
         ballots = repo.ballots_for(poll_id, list(batch.voters.values()))
         batch.load(ballots, repo.seen_deliveries(list(batch.deliveries.values())))
         outcomes = [batch.apply(request, partner, audience) for request, partner in items]
@@ -242,25 +256,26 @@ class PollAnswers(PollServiceBase):
         for delivery_key in batch.counted_deliveries:
             repo.add_delivery(poll_id, delivery_key)
 
-    def _with_results(self, poll_id: int, outcomes: list[Outcome]) -> list[Outcome]:
-        """Each outcome with the results its voter may see (computed once for the batch)."""
-        if not any(isinstance(o, VoteOutcome) for o in outcomes):
-            return outcomes
+    def with_results(self, outcome: Outcome) -> Outcome:
+        """A vote's outcome with the results its voter may see (one read serves many votes)."""
+        if not isinstance(outcome, VoteOutcome):
+            return outcome
         try:
-            with self.db.session() as session:
-                poll = PollRepository(session).get(poll_id)
-                results = self._results(session, poll, None, depth=0, reveal=True) if poll else None
+            results = self.live_results.get(outcome.poll.id)
         except SQLAlchemyError:
-            # The answers are stored; only the figures beside their confirmations are missing.
-            log.warning("could not read the results of poll %s for the confirmations", poll_id, exc_info=True)
-            results = None
-        shown: list[Outcome] = []
-        for outcome in outcomes:
-            if isinstance(outcome, VoteOutcome) and results is not None:
-                visible = outcome.poll.results_visible_to(outcome.answer is not None)
-                outcome = replace(outcome, results=results if visible else None)
-            shown.append(outcome)
-        return shown
+            # The answer is stored; only the figures beside its confirmation are missing.
+            log.warning(
+                "could not read the results of poll %s for a confirmation", outcome.poll.id, exc_info=True
+            )
+            return outcome
+        visible = results is not None and outcome.poll.results_visible_to(outcome.answer is not None)
+        return replace(outcome, results=results if visible else None)
+
+    def read_results(self, poll_id: int) -> PollResults | None:
+        """Every figure of the poll, hidden ones included (for those allowed to see them)."""
+        with self.db.session() as session:
+            poll = PollRepository(session).get(poll_id)
+            return self._results(session, poll, None, depth=0, reveal=True) if poll else None
 
     def current_answer(self, poll_id: int, user: str) -> Answer | None:
         """The voter's own answer; None for an anonymous poll once closed (its key is gone)."""

@@ -13,9 +13,10 @@ from bot.domain.polls.answers import Answer
 from bot.domain.polls.drafts import PollView
 from bot.domain.polls.kinds import WHOLE, Audience, PollKind, PollStatus, Visibility, format_poll_ref
 from bot.domain.polls.tallies import AttributedAnswer, PollResults, tally
-from bot.services.partners import PartnerService, to_info
+from bot.services.partners import PartnerService, from_details, to_info
 from bot.services.poll_updates import MessageRefresher
 from bot.services.poll_votes import VoteWriter
+from bot.services.polls.confirmations import LiveResults
 from bot.services.ports import PollNotices
 from storage.db import Database
 from storage.models import Poll
@@ -91,6 +92,10 @@ class PollServiceBase:
     refresh_interval: float
     updates: MessageRefresher[int]
     votes: VoteWriter
+    # The results beside vote confirmations, read once for many votes.
+    live_results: LiveResults
+    # The poll id of each poll message clicked lately ((channel, message ts) -> id).
+    message_polls: dict[tuple[str, str], int]
     # Told each poll this process closed, after its close committed (a common-wording round's result).
     closed_listeners: list[Callable[[int], object]]
     # Told each time a poll's message was brought up to date (people's Homes follow it).
@@ -134,15 +139,15 @@ class PollServiceBase:
             previous = self._results(session, before, None, depth + 1) if before else None
         if not reveal and not view.results_visible_to(answered):
             return PollResults(view, respondents, non_respondents, hidden=True, tallies=(), previous=previous)
-        ballots = repo.ballots(poll.id)
-        answers = [Answer.from_json(b.answer) for b in ballots]
+        ballots = repo.answers(poll.id)
+        answers = [Answer.from_json(answer) for _, answer in ballots]
         attributed: tuple[AttributedAnswer, ...] = ()
         if not view.anonymous:
             people = {p.slack_user_id: p for p in (*respondents, *non_respondents)}
             attributed = tuple(
-                AttributedAnswer(people[b.voter_key], answer)
-                for b, answer in zip(ballots, answers, strict=True)
-                if b.voter_key in people
+                AttributedAnswer(people[voter], answer)
+                for (voter, _), answer in zip(ballots, answers, strict=True)
+                if voter in people
             )
         general = tuple(a.reasons[WHOLE] for a in answers if a.reasons.get(WHOLE))
         return PollResults(
@@ -164,10 +169,12 @@ class PollServiceBase:
         partners = PartnerRepository(session)
         answered = set(repo.respondents(poll.id))
         if poll.audience == Audience.CHANNEL:
-            audience = [p for p in partners.by_slack_ids(sorted(repo.audience(poll.id) | answered)).values()]
+            audience = [
+                from_details(row) for row in partners.details(sorted(repo.audience(poll.id) | answered))
+            ]
         else:
-            audience = list(partners.all())
-        people = sorted((to_info(p) for p in audience), key=lambda p: (p.country, p.organisation, p.name))
+            audience = [to_info(p) for p in partners.all()]
+        people = sorted(audience, key=lambda p: (p.country, p.organisation, p.name))
         if poll.per_organisation:
             # An organisation has answered once any member has: its other members are not reminded.
             answered_orgs = {p.organisation for p in people if p.slack_user_id in answered}

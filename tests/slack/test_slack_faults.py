@@ -16,6 +16,7 @@ import pytest
 from bot.domain.periods import current_period
 from bot.jobs.digest import retry_missing, send_period_digest
 from bot.localslack import ApiCall, FakeSlack, Message, SlackSender
+from bot.localslack.faults import ANY_METHOD
 from bot.server import BotServer
 from bot.services import Services
 from tests.conftest import CHANNEL, eventually
@@ -156,6 +157,27 @@ def test_the_final_results_reach_the_poll_message_after_slack_refused_the_update
         c for c in fake_slack.calls("chat.update") if posted(c) and str(c.params["text"]).startswith("Closed")
     ]
     assert len(finals) == 1
+
+
+def test_a_window_of_429s_on_every_method_changes_nothing_voters_see(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services, bot_server: BotServer
+) -> None:
+    message = quick_poll(slack, fake_slack)
+    assert consortium.polls.updates.flush(timeout=20)
+    # Every Web API method and every response_url is rate limited while the votes arrive.
+    fake_slack.fail_for(ANY_METHOD, seconds=1.5, status=429, retry_after=1)
+    for voter in VOTERS:
+        click = slack.click(fake_slack.message(CHANNEL, message.ts), CHANNEL, voter, "poll_vote_1")
+        assert click.status == 200
+    for voter in VOTERS:
+        fake_slack.wait_until(lambda v=voter: len(fake_slack.ephemerals(v)) == 1, 15, "a confirmation")
+    assert bot_server.wait_idle()
+    assert [t.votes for t in consortium.polls.results(1).tallies] == [0, 3]
+    assert "3 of 11" in close_and_show(consortium, fake_slack, message)
+    assert [len(fake_slack.ephemerals(v)) for v in VOTERS] == [1, 1, 1]
+    assert failures(fake_slack, "chat.update", 429) + failures(fake_slack, "response_url", 429) >= 3
+    assert fake_slack.retry_after_violations("chat.update") == []
+    assert healthy(bot_server)
 
 
 def test_votes_and_the_final_results_survive_a_burst_of_429s_then_503s_on_chat_update(

@@ -4,7 +4,7 @@ reading the poll modals' state. (Updates and reminders go through handlers/outbo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,6 +61,17 @@ def _refused(exc: SlackApiError, channel_id: str, method: str) -> DomainError | 
             "Please send the same command again in a minute."
         )
     return None
+
+
+def reminded_names(
+    services: Services, reminded: Sequence[str], reached: Collection[str]
+) -> tuple[list[str], list[str]]:
+    """The names of the partners a reminder reached, and of those Slack could not reach just now."""
+    names = {p.slack_user_id: p.name for p in services.partners.all()}
+    return (
+        [names[u] for u in reminded if u in reached and u in names],
+        [names[u] for u in reminded if u not in reached and u in names],
+    )
 
 
 def user_zone(client: WebClient, user: str, default: ZoneInfo) -> ZoneInfo:

@@ -26,7 +26,7 @@ from handlers.consultation_flow import PickState
 from handlers.files import send_file_dm
 from handlers.ids import HomeAction
 from handlers.outbound import send_dm
-from handlers.poll_support import PollFormState, delivery_id
+from handlers.poll_support import PollFormState, delivery_id, reminded_names
 
 PAGE_BUTTON = re.compile("^" + re.escape(HomeAction.PAGE.value) + "_(previous|next)$")
 ANNEX_BUTTON = re.compile("^" + re.escape(HomeAction.ANNEX.value) + "(_markdown)?$")
@@ -50,9 +50,7 @@ def remind(
         if reminder is None:
             return
         reached = set(services.polls.send_reminder(reminder))
-        report = reminder_report(
-            poll, [p.name for p in services.partners.all() if p.slack_user_id in reached]
-        )
+        report = reminder_report(poll, *reminded_names(services, reminder.user_ids, reached))
     elif ref.startswith("R") and ref[1:].isdigit():
         found = services.home.consultation_reminder(ref, user, delivery=delivery)
         if found is None:

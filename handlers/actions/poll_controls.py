@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.blocks.polls import my_answer, reminder_report
-from handlers.poll_support import delivery_id, locate, post_poll_message
+from handlers.poll_support import delivery_id, locate, post_poll_message, reminded_names
 
 
 def show_mine(
@@ -44,8 +44,8 @@ def remind(
     if reminder is None:
         return
     reached = set(services.polls.send_reminder(reminder))
-    names = [p.name for p in services.partners.all() if p.slack_user_id in reached]
-    respond(text=reminder_report(poll, names), response_type="ephemeral", replace_original=False)
+    names, unreached = reminded_names(services, reminder.user_ids, reached)
+    respond(text=reminder_report(poll, names, unreached), response_type="ephemeral", replace_original=False)
 
 
 def next_round(

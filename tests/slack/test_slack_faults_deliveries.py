@@ -158,3 +158,17 @@ def test_a_consultation_reminder_slack_refused_for_now_is_sent_by_the_next_sweep
     reminded = direct_messages(fake_slack) - before
     assert len(reminded) == 9 and set(reminded.values()) == {1}
     assert fake_slack.retry_after_violations("chat.postMessage") == []
+
+
+def test_remind_non_respondents_names_whom_slack_could_not_reach_just_now(
+    slack: SlackSender, fake_slack: FakeSlack, consortium: Services
+) -> None:
+    message = poll_with_deadline(slack, fake_slack, deadline_ahead())
+    vote(slack, fake_slack, message, list(VOTERS[:2]))
+    fake_slack.fail_next("chat.postMessage", status=200, error="internal_error")
+    slack.click(fake_slack.message(CHANNEL, message.ts), CHANNEL, COORDINATOR, "poll_remind")
+    fake_slack.wait_until(lambda: bool(fake_slack.ephemerals(COORDINATOR)), 15, "the report")
+    report = fake_slack.ephemerals(COORDINATOR)[-1].text
+    assert "Reminded 8 partner(s)" in report
+    assert "Slack could not deliver the reminder to 1 partner(s) just now" in report
+    assert sum(direct_messages(fake_slack).values()) == 8

@@ -110,11 +110,18 @@ def reminder_dm(poll: PollView, permalink: str | None) -> Message:
     return message(fallback(f"{text} {poll.question}"), blocks)
 
 
-def reminder_report(poll: PollView, names: Sequence[str]) -> str:
-    if not names:
+def reminder_report(poll: PollView, names: Sequence[str], unreached: Sequence[str] = ()) -> str:
+    if not names and not unreached:
         return f"Everyone in {poll.ref}'s audience has answered; nobody needed a reminder."
-    return (
+    report = (
         f"Reminded {len(names)} partner(s) who have not answered {poll.ref}: "
         + escape(", ".join(names))
         + "."
     )
+    if unreached:
+        report += (
+            f" Slack could not deliver the reminder to {len(unreached)} partner(s) just now: "
+            + escape(", ".join(unreached))
+            + "."
+        )
+    return report

@@ -37,6 +37,7 @@ from handlers.blocks.digest import digest_overview, digest_thread_parts
 from handlers.blocks.polls import poll_message, reminder_dm
 from handlers.consultation_flow import post_in_thread
 from handlers.home_publisher import HomePublisher
+from handlers.published import LastPublished
 from handlers.slack_errors import MESSAGE_GONE, RETRY_LATER, slack_error
 
 log = logging.getLogger("consult_bot.outbound")
@@ -52,12 +53,17 @@ class SlackOutbound:
         # Homes show deadlines in each person's Slack time zone; this one when Slack has none.
         self._homes = HomePublisher(client, zone)
         self._bot_user_id: str | None = None
+        self._final = LastPublished()
 
     # -- polls ------------------------------------------------------------------------------------
 
     def poll_changed(self, results: PollResults) -> None:
         poll = results.poll
         text, blocks = poll_message(results)
+        surface, content = f"{poll.channel_id}/{poll.message_ts}", (text, blocks)
+        # A closed poll's final results, once on its message, need not go out again.
+        if not poll.is_open and self._final.unchanged(surface, content):
+            return
         try:
             self.client.chat_update(
                 channel=str(poll.channel_id), ts=str(poll.message_ts), text=text, blocks=blocks
@@ -67,6 +73,9 @@ class SlackOutbound:
             if slack_error(exc) not in MESSAGE_GONE:
                 raise _failed("chat.update", exc) from exc
             log.warning("the message of %s cannot be updated: %s", poll.ref, slack_error(exc))
+            return
+        if not poll.is_open:
+            self._final.remember(surface, content)
 
     # -- common wording ---------------------------------------------------------------------------
 
@@ -104,6 +113,10 @@ class SlackOutbound:
         if view.message_ts is None:
             return
         text, blocks = consultation_message(view)
+        surface, content = f"{view.channel_id}/{view.message_ts}", (text, blocks)
+        # A closed consultation's root changes only with its outcome: the same rendering is not sent twice.
+        if not view.is_open and self._final.unchanged(surface, content):
+            return
         try:
             self.client.chat_update(channel=view.channel_id, ts=view.message_ts, text=text, blocks=blocks)
         except SlackApiError as exc:
@@ -111,6 +124,9 @@ class SlackOutbound:
             if slack_error(exc) not in MESSAGE_GONE:
                 raise _failed("chat.update", exc) from exc
             log.warning("the root message of %s cannot be updated: %s", view.ref, slack_error(exc))
+            return
+        if not view.is_open:
+            self._final.remember(surface, content)
 
     def consultation_closed(self, view: ConsultationView, coordinators: Sequence[str]) -> None:
         text, blocks = closed_note(view)

@@ -7,6 +7,7 @@ working directory and talks to the bot the way Slack does.
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,14 +24,21 @@ from tests.slack.test_run_command import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
+_NOT_IN_CONTEXT = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "*_cache", "demo-output", "*.db*"
+)
 
 
 @pytest.fixture(scope="module")
 def installed_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """/opt/venv of the image: the wheel and its dependencies, and nothing of the source tree."""
     wheels = tmp_path_factory.mktemp("wheels")
+    # Like the image's build context: the sources only, no build/ left by an earlier wheel (which
+    # would still hold modules since deleted or renamed), no .venv, no caches.
+    context = tmp_path_factory.mktemp("context") / "src"
+    shutil.copytree(ROOT, context, ignore=_NOT_IN_CONTEXT)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    _run([*pip, "wheel", str(ROOT), "--no-deps", "--wheel-dir", str(wheels)])
+    _run([*pip, "wheel", str(context), "--no-deps", "--wheel-dir", str(wheels)])
     target = tmp_path_factory.mktemp("image") / "venv"
     venv.create(target, with_pip=False)
     wheel = next(wheels.glob("consult_bot-*.whl"))

@@ -223,7 +223,9 @@ class PollAnswers(PollServiceBase):
             return [refusal] * len(items)
         poll = repo.get(poll_id)
         assert poll is not None
-        batch = _Batch(to_view(poll), repo.key(poll_id), [request for request, _ in items])
+        view = to_view(poll)
+        # Only an anonymous poll has a key (to hash its voters with).
+        batch = _Batch(view, repo.key(poll_id) if view.anonymous else None, [request for request, _ in items])
         voters = sorted(batch.voters)
         audience = repo.audience_among(poll_id, voters) if batch.poll.audience is Audience.CHANNEL else None
         ballots = repo.ballots_for(poll_id, list(batch.voters.values()))

@@ -7,6 +7,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 
 from bot.metrics import SLACK_API_ATTEMPTS
+from bot.slack_retries import called
 
 
 class SlackApiCounter(RetryHandler):
@@ -21,6 +22,7 @@ class SlackApiCounter(RetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        method = request.url.rsplit("/", 1)[-1].split("?", 1)[0] or "unknown"
-        SLACK_API_ATTEMPTS.labels(method=method, status=str(response.status_code if response else 0)).inc()
+        SLACK_API_ATTEMPTS.labels(
+            method=called(request.url), status=str(response.status_code if response else 0)
+        ).inc()
         return False

@@ -13,6 +13,7 @@ import logging
 import random
 import threading
 import time
+from abc import ABC, abstractmethod
 from http.client import RemoteDisconnected
 from typing import Any
 from urllib.error import URLError
@@ -28,7 +29,7 @@ log = logging.getLogger("consult_bot.slack")
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
 
 
-class BudgetedRetry(RetryHandler):
+class BudgetedRetry(RetryHandler, ABC):
     """Retries one kind of failure up to `max_retry_count` times, whatever the other kinds used."""
 
     kind = "failure"
@@ -38,8 +39,9 @@ class BudgetedRetry(RetryHandler):
         self.first_wait = first_wait
         self.longest_wait = longest_wait
 
+    @abstractmethod
     def matches(self, response: HttpResponse | None, error: Exception | None) -> bool:
-        raise NotImplementedError
+        """Whether this answer (or error) is the kind of failure this handler retries."""
 
     def can_retry(
         self,

@@ -188,7 +188,7 @@ class SocketModeServer:
             client.connection.send(json.dumps(envelope))
             pending.done.wait(max(0.0, deadline - time.monotonic()))
         except ConnectionClosed:
-            pass
+            pass  # the bot dropped the socket: the envelope stays unacknowledged, as on Slack
         finally:
             with self._lock:
                 self._pending.pop(envelope_id, None)
@@ -232,7 +232,7 @@ class SocketModeServer:
             for message in connection:
                 self._acknowledge(message)
         except ConnectionClosed:
-            pass
+            pass  # the bot hung up: the finally below forgets the connection
         finally:
             with self._lock:
                 self._clients.remove(client)

@@ -49,7 +49,7 @@ log = logging.getLogger("consult_bot.bridging")
 
 
 class NothingToBridge(DomainError):
-    pass
+    """No objection, change request or suggested wording to find a common wording for."""
 
 
 class BridgingService:

@@ -31,7 +31,7 @@ from handlers.blocks.polls.message import option_value, vote_action
 from handlers.ids import HomeAction, PollAction, position_action
 
 HOME_BLOCKS_MAX = MODAL_BLOCKS_MAX  # Slack's limit for a Home tab is also 100 blocks
-TODO_PAGE = 8  # items waiting for an answer per page: two blocks each
+WAITING_PAGE = 8  # items waiting for an answer per page: two blocks each
 LIST_SHOWN = 15  # lines of a folded list
 _INLINE_BUTTONS_MAX = 5
 _POSITION_STYLES = {Position.AGREE: "primary", Position.BLOCK: "danger"}
@@ -95,7 +95,7 @@ def _to_answer(screen: HomeScreen, zone: ZoneInfo, wanted: int) -> list[Block]:
     blocks: list[Block] = [header(f"Waiting for your answer ({len(items)})")]
     if not items:
         return [*blocks, section("Nothing waits for your answer. :white_check_mark:")]
-    page = Page.of(len(items), TODO_PAGE, wanted)
+    page = Page.of(len(items), WAITING_PAGE, wanted)
     for item in items[page.start : page.stop]:
         blocks += _poll_item(item, zone) if isinstance(item, PollView) else _consultation_item(item, zone)
     return blocks + page.controls("todo", "home_todo_pages")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -12,7 +12,7 @@ from storage.models import (
     Lifecycle,
     Recommendation,
 )
-from storage.repositories.claims import CLOCK_SET_BACK, won
+from storage.repositories.claims import free_to_refresh, won
 from storage.repositories.consultation_contributions import ConsultationContributions
 
 
@@ -127,11 +127,7 @@ class ConsultationRepository(ConsultationContributions):
             update(Consultation)
             .where(
                 Consultation.id == consultation_id,
-                or_(
-                    Consultation.root_refreshed_at.is_(None),
-                    Consultation.root_refreshed_at <= now - interval,
-                    Consultation.root_refreshed_at > now + CLOCK_SET_BACK,
-                ),
+                free_to_refresh(Consultation.root_refreshed_at, now, interval),
             )
             .values(root_refreshed_at=now)
             .execution_options(synchronize_session=False)

@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Lifecycle, Poll, PollAudience, PollBallot, PollDelivery, PollKey, PollRespondent
-from storage.repositories.claims import CLOCK_SET_BACK, won
+from storage.repositories.claims import free_to_refresh, won
 
 
 class PollRepository:
@@ -118,14 +118,7 @@ class PollRepository:
         """The right to update the poll's message now, unless any process did so within `interval`."""
         result = self.session.execute(
             update(Poll)
-            .where(
-                Poll.id == poll_id,
-                or_(
-                    Poll.refreshed_at.is_(None),
-                    Poll.refreshed_at <= now - interval,
-                    Poll.refreshed_at > now + CLOCK_SET_BACK,
-                ),
-            )
+            .where(Poll.id == poll_id, free_to_refresh(Poll.refreshed_at, now, interval))
             .values(refreshed_at=now)
             .execution_options(synchronize_session=False)
         )

@@ -62,7 +62,7 @@ class TcpProxy:
             while data := source.recv(65536):
                 sink.sendall(data)
         except OSError:
-            pass
+            pass  # either side closed (or the outage cut it): the finally below closes both
         finally:
             _close(source)
             _close(sink)
